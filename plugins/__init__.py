@@ -1,0 +1,1 @@
+"""Social and collaboration features, one Django app each (see portal.plugins)."""

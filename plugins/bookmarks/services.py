@@ -1,0 +1,132 @@
+"""Bookmark services: the views, the API and the home panel all go through these."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from plugins.bookmarks.models import Bookmark
+from portal import visibility
+
+
+class BookmarkError(Exception):
+    """A bookmark request that cannot be honoured; the message is for the user."""
+
+
+def resolve_target(user, type_label: str, object_id) -> object:
+    """Find the object ``app_label.model``/``object_id`` if ``user`` may see it.
+
+    An object that does not exist and one the user may not see give the same error, so
+    a bookmark request never reveals what exists."""
+    try:
+        app_label, model_name = type_label.lower().split(".", 1)
+        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+    except (ValueError, ContentType.DoesNotExist) as exc:
+        raise BookmarkError(_("Unknown kind of object: %(type)s.") % {"type": type_label}) from exc
+    model = content_type.model_class()
+    if model is None or not visibility.is_known(model):
+        raise BookmarkError(_("This kind of object cannot be bookmarked."))
+    try:
+        target = visibility.filter_visible(user, model._default_manager.all()).get(pk=object_id)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise BookmarkError(_("No such object, or you may not see it.")) from exc
+    return target
+
+
+def _content_type(obj) -> ContentType:
+    from wagtail.models import Page
+
+    if isinstance(obj, Page):
+        # A page is always saved under its specific type, however it was loaded.
+        return ContentType.objects.get_for_id(obj.content_type_id)
+    return ContentType.objects.get_for_model(obj, for_concrete_model=True)
+
+
+def add_bookmark(user, obj, note: str = "") -> tuple[Bookmark, bool]:
+    """Save ``obj`` for ``user``; returns the bookmark and whether it is new."""
+    if not visibility.can_view(user, obj):
+        raise BookmarkError(_("No such object, or you may not see it."))
+    content_type = _content_type(obj)
+    try:
+        with transaction.atomic():
+            return Bookmark.objects.get_or_create(
+                user=user,
+                content_type=content_type,
+                object_id=obj.pk,
+                defaults={"note": note},
+            )
+    except IntegrityError:  # the same bookmark saved at the same moment elsewhere
+        return Bookmark.objects.get(user=user, content_type=content_type, object_id=obj.pk), False
+
+
+def remove_bookmark(user, obj) -> bool:
+    """Forget ``obj`` for ``user``; returns whether there was a bookmark."""
+    deleted, _rows = Bookmark.objects.filter(
+        user=user, content_type=_content_type(obj), object_id=obj.pk
+    ).delete()
+    return bool(deleted)
+
+
+def toggle_bookmark(user, obj) -> bool:
+    """Bookmark ``obj`` or, if it already is, remove the bookmark. Returns the new state."""
+    if remove_bookmark(user, obj):
+        return False
+    add_bookmark(user, obj)
+    return True
+
+
+def is_bookmarked(user, obj) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Bookmark.objects.filter(
+        user=user, content_type=_content_type(obj), object_id=obj.pk
+    ).exists()
+
+
+def visible_bookmarks(user) -> QuerySet[Bookmark]:
+    """The user's bookmarks whose targets they may still see, newest first.
+
+    Costs one query per kind of object bookmarked to build, then one to list."""
+    mine = Bookmark.objects.filter(user=user)
+    condition = Q(pk__in=[])
+    type_ids = mine.order_by().values_list("content_type", flat=True).distinct()
+    for content_type in ContentType.objects.filter(pk__in=list(type_ids)):
+        model = content_type.model_class()
+        if model is None or not visibility.is_known(model):
+            continue
+        visible = visibility.filter_visible(user, model._default_manager.all()).values("pk")
+        condition |= Q(content_type=content_type, object_id__in=visible)
+    return mine.filter(condition).select_related("content_type")
+
+
+def attach_targets(bookmarks) -> list[Bookmark]:
+    """Load the targets of a page of bookmarks: one query per kind of object."""
+    bookmarks = list(bookmarks)
+    by_type: dict[int, list[Bookmark]] = {}
+    for bookmark in bookmarks:
+        by_type.setdefault(bookmark.content_type_id, []).append(bookmark)
+    for items in by_type.values():
+        model = items[0].content_type.model_class()
+        targets = model._default_manager.in_bulk([b.object_id for b in items])
+        for bookmark in items:
+            bookmark.loaded_target = targets.get(bookmark.object_id)
+    return [b for b in bookmarks if getattr(b, "loaded_target", None) is not None]
+
+
+def describe(obj, request=None) -> dict:
+    """Title, link and kind of a bookmarked object, for lists and the API."""
+    from wagtail.models import Page
+
+    if isinstance(obj, Page):
+        title, url = obj.title, obj.get_url(request) or ""
+    else:
+        title = str(obj)
+        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    return {"title": title, "url": url or "", "kind": str(obj._meta.verbose_name)}
+
+
+def type_label(obj_or_ct) -> str:
+    content_type = obj_or_ct if isinstance(obj_or_ct, ContentType) else _content_type(obj_or_ct)
+    return f"{content_type.app_label}.{content_type.model}"

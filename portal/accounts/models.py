@@ -1,0 +1,167 @@
+"""Employees and departments.
+
+The user model is custom from day one: people log in with their email address, and their
+department feeds the visibility policy. Profiles (photo, job title, manager...) come with
+the people plugin; what lives here is what the core needs to decide access.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if extra_fields.get("is_staff") is not True or extra_fields.get("is_superuser") is not True:
+            raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email: str):
+        return self.get(email__iexact=email)
+
+
+class Department(models.Model):
+    """A unit of the organisation; departments nest (a team inside a division).
+
+    ``lineage`` stores the ids from the root down to this department ("/1/4/9/"), so
+    finding a department's parents or children costs one query whatever the depth.
+    """
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(
+        _("code"),
+        max_length=64,
+        blank=True,
+        help_text=_("The HR system's identifier, if any."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent department"),
+    )
+    lineage = models.CharField(max_length=255, editable=False, db_index=True, default="")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="unique_department_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def lineage_ids(self) -> list[int]:
+        """This department's id and its parents' ids, from the root down."""
+        if not self.lineage:
+            return [self.pk] if self.pk else []
+        return [int(part) for part in self.lineage.strip("/").split("/") if part]
+
+    def save(self, *args, **kwargs) -> None:
+        if self.parent_id and self.pk and self.parent_id in self._parent_lineage_ids():
+            raise ValueError("A department cannot be its own parent.")
+        super().save(*args, **kwargs)
+        expected = self._compute_lineage()
+        if expected != self.lineage:
+            old = self.lineage
+            self.lineage = expected
+            type(self).objects.filter(pk=self.pk).update(lineage=expected)
+            if old:
+                self._rewrite_descendants(old, expected)
+
+    def _parent_lineage_ids(self) -> list[int]:
+        parent = type(self).objects.filter(pk=self.parent_id).values_list("lineage", flat=True)
+        lineage = parent.first() or ""
+        return [int(part) for part in lineage.strip("/").split("/") if part]
+
+    def _compute_lineage(self) -> str:
+        prefix = "/"
+        if self.parent_id:
+            prefix = (
+                type(self).objects.filter(pk=self.parent_id).values_list("lineage", flat=True).get()
+            )
+        return f"{prefix}{self.pk}/"
+
+    def _rewrite_descendants(self, old: str, new: str) -> None:
+        for child in type(self).objects.filter(lineage__startswith=old).exclude(pk=self.pk):
+            type(self).objects.filter(pk=child.pk).update(
+                lineage=new + child.lineage.removeprefix(old)
+            )
+
+
+class User(AbstractUser):
+    """An employee's account. The email address is the login."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("department"),
+    )
+    preferred_language = models.CharField(
+        _("interface language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Leave empty to follow the browser's language."),
+    )
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    def save(self, *args, **kwargs) -> None:
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        # The people plugin will give each person a profile page.
+        return ""
+
+    @property
+    def role_names(self) -> list[str]:
+        return sorted(self.groups.values_list("name", flat=True))

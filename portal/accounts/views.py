@@ -1,0 +1,89 @@
+"""Account pages: log in and out, reset a password, choose the language, manage an API
+token."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from rest_framework.authtoken.models import Token
+
+from portal.accounts.forms import EmailAuthenticationForm, LanguageForm
+from portal.accounts.services import set_preferred_language
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+def settings_page(request):
+    """The user's own settings: interface language and API token."""
+    token = Token.objects.filter(user=request.user).first()
+    form = LanguageForm(initial={"language": request.user.preferred_language})
+    return render(request, "accounts/settings.html", {"form": form, "token": token})
+
+
+@require_POST
+def set_language(request):
+    """Save the chosen language on the profile (or in a cookie before login)."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = "/"
+    if not form.is_valid():
+        messages.error(request, _("This language is not available."))
+        return redirect(next_url)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        set_preferred_language(request.user, language)
+    response = HttpResponseRedirect(next_url)
+    if language:
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+    return response
+
+
+set_language_public = login_not_required(set_language)
+
+
+@require_POST
+def regenerate_token(request):
+    Token.objects.filter(user=request.user).delete()
+    Token.objects.create(user=request.user)
+    messages.success(request, _("A new API token was created; the old one no longer works."))
+    return redirect("account_settings")
+
+
+@require_POST
+def revoke_token(request):
+    Token.objects.filter(user=request.user).delete()
+    messages.success(request, _("Your API token was revoked."))
+    return redirect("account_settings")

@@ -1,0 +1,111 @@
+"""One error body for the whole API.
+
+Every error answers with the same shape, whatever raised it::
+
+    {"status": 400, "code": "invalid", "detail": "Invalid input.",
+     "errors": {"field": ["This field is required."]}}
+
+``errors`` appears for validation errors only and maps field names (or
+``non_field_errors``) to messages.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+def _flatten(detail):
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    if isinstance(detail, list):
+        flat = []
+        for item in detail:
+            value = _flatten(item)
+            if isinstance(value, list):
+                flat.extend(value)
+            else:
+                flat.append(value)
+        return flat
+    return str(detail)
+
+
+def _codes(detail):
+    if isinstance(detail, dict):
+        for value in detail.values():
+            return _codes(value)
+    if isinstance(detail, list) and detail:
+        return _codes(detail[0])
+    return getattr(detail, "code", None)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail
+        if not isinstance(detail, dict):
+            detail = {"non_field_errors": detail}
+        body = {
+            "status": response.status_code,
+            "code": "invalid",
+            "detail": _("Invalid input."),
+            "errors": _flatten(detail),
+        }
+    else:
+        detail = getattr(exc, "detail", None)
+        body = {
+            "status": response.status_code,
+            "code": _codes(detail) or getattr(exc, "default_code", "error"),
+            "detail": _flatten(detail) if detail is not None else str(exc),
+        }
+    response.data = body
+    return response
+
+
+def json_error(status_code: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"status": status_code, "code": code, "detail": detail}, status=status_code)
+
+
+class NotFoundView(APIView):
+    """Answers every unknown path under /api/ with the API's own 404 body."""
+
+    permission_classes = [AllowAny]
+    schema = None
+
+    def get(self, request, *args, **kwargs):
+        raise exceptions.NotFound()
+
+    post = put = patch = delete = get
+
+
+api_not_found = NotFoundView.as_view()
+
+
+def api_server_error(request):
+    return json_error(
+        status.HTTP_500_INTERNAL_SERVER_ERROR,
+        "server_error",
+        _("Something went wrong on our side; it has been logged."),
+    )

@@ -1,0 +1,30 @@
+"""URL configuration of /api/: the core's endpoints, every plugin's ``register_api``,
+Wagtail's pages API, the OpenAPI schema and its interactive docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+from wagtail.api.v2.router import WagtailAPIRouter
+
+from portal.api import core
+from portal.api.errors import api_not_found
+from portal.api.pages import PortalPagesAPIViewSet
+from portal.plugins import plugin_submodules
+
+router = DefaultRouter()
+core.register_api(router)
+for _config, module in plugin_submodules("api"):
+    module.register_api(router)
+
+wagtail_api = WagtailAPIRouter("wagtailapi")
+wagtail_api.register_endpoint("pages", PortalPagesAPIViewSet)
+
+urlpatterns = [
+    path("v2/", wagtail_api.urls),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("me/", core.MeView.as_view(), name="api-me"),
+    path("auth/token/", core.TokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+    path("<path:unknown>", api_not_found),
+]

@@ -1,0 +1,76 @@
+"""Load the demo company from fixtures/demo/portal.json, once.
+
+`make run` calls this on every start; when the demo's administrator already exists the
+command does nothing, so a second run never duplicates or overwrites anything."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.models import Site
+
+from portal.accounts import roles
+from portal.accounts.models import Department, User
+from portal.core.models import ContentPage
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "portal.json"
+
+
+class Command(BaseCommand):
+    help = "Load the demo company (people, departments, pages) unless it is already there."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fixture", default=str(FIXTURE), help="The demo JSON file.")
+
+    def handle(self, *args, **options):
+        demo = json.loads(Path(options["fixture"]).read_text(encoding="utf-8"))
+        first = demo["users"][0]["email"]
+        if User.objects.filter(email=first).exists():
+            self.stdout.write("Demo data already loaded; nothing to do.")
+        else:
+            with transaction.atomic():
+                self._load(demo)
+            self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self._print_logins(demo)
+
+    def _load(self, demo: dict) -> None:
+        departments: dict[str, Department] = {}
+        for item in demo["departments"]:
+            departments[item["code"]] = Department.objects.create(
+                code=item["code"],
+                name=item["name"],
+                parent=departments.get(item.get("parent")),
+            )
+        for item in demo["users"]:
+            create = (
+                User.objects.create_superuser if item.get("superuser") else User.objects.create_user
+            )
+            user = create(
+                email=item["email"],
+                password=demo["password"],
+                first_name=item["first_name"],
+                last_name=item["last_name"],
+                department=departments.get(item.get("department")),
+                preferred_language=item.get("language", ""),
+            )
+            for role in item.get("roles", []):
+                roles.assign_role(user, role)
+
+        home = Site.objects.get(is_default_site=True).root_page.specific
+        home.title = demo["home"]["title"]
+        home.welcome = demo["home"]["welcome"]
+        home.save_revision().publish()
+        for item in demo["pages"]:
+            page = ContentPage(
+                title=item["title"], slug=item["slug"], intro=item["intro"], body=item["body"]
+            )
+            home.add_child(instance=page)
+            page.save_revision().publish()
+
+    def _print_logins(self, demo: dict) -> None:
+        self.stdout.write("Demo logins (password for all: %s):" % demo["password"])
+        for item in demo["users"]:
+            label = ", ".join(item.get("roles") or ["employee"])
+            self.stdout.write(f"  {item['email']:<24} {label}")

@@ -1,0 +1,83 @@
+"""Core page types: the employee's home page and plain content pages."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageBlock
+from wagtail.models import Page
+from wagtail.search import index
+
+
+class BodyBlock(blocks.StreamBlock):
+    """The blocks an editor composes a page body from."""
+
+    heading = blocks.CharBlock(
+        form_classname="title",
+        icon="title",
+        label=_("Heading"),
+        template="portal/blocks/heading.html",
+    )
+    paragraph = blocks.RichTextBlock(label=_("Paragraph"))
+    image = ImageBlock(label=_("Image"))
+    quote = blocks.BlockQuoteBlock(label=_("Quote"))
+    document = DocumentChooserBlock(label=_("Document"), template="portal/blocks/document.html")
+
+
+class HomePage(Page):
+    """The employee's front page. It shows a welcome text, then the panels that enabled
+    plugins contribute through :data:`portal.signals.home_panels` (latest news, my
+    bookmarks, my courses...)."""
+
+    welcome = RichTextField(
+        _("welcome text"),
+        blank=True,
+        features=["bold", "italic", "link"],
+        help_text=_("A short message shown above the home page panels."),
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("welcome")]
+    search_fields = [*Page.search_fields, index.SearchField("welcome")]
+    api_fields = [APIField("welcome")]
+
+    parent_page_types = ["wagtailcore.Page"]
+    max_count_per_parent = 1
+    template = "portal/home_page.html"
+
+    class Meta:
+        verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
+
+    def get_context(self, request, *args, **kwargs):
+        from portal.navigation import collect_home_panels
+
+        context = super().get_context(request, *args, **kwargs)
+        context["panels"] = collect_home_panels(request)
+        return context
+
+
+class ContentPage(Page):
+    """A plain page of the intranet: a guide, a procedure, the usage charter."""
+
+    intro = models.TextField(_("introduction"), blank=True, max_length=500)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("body"),
+    ]
+    api_fields = [APIField("intro"), APIField("body")]
+
+    parent_page_types = ["core.HomePage", "core.ContentPage"]
+    template = "portal/content_page.html"
+
+    class Meta:
+        verbose_name = _("content page")
+        verbose_name_plural = _("content pages")

@@ -1,0 +1,35 @@
+from django import template
+from django.template.loader import render_to_string
+
+from portal.navigation import collect_nav_items, render_object_actions
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def portal_nav_items(context):
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    return collect_nav_items(request)
+
+
+@register.simple_tag(takes_context=True)
+def object_actions(context, obj):
+    """Buttons plugins offer for ``obj`` (bookmark, share...)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated or obj is None:
+        return ""
+    return render_object_actions(request, obj)
+
+
+@register.simple_tag(takes_context=True)
+def render_panel(context, panel):
+    return render_to_string(
+        panel.template, {**panel.context, "panel": panel}, request=context.get("request")
+    )
+
+
+@register.filter
+def is_active_for(item, request):
+    return item.is_active(request)

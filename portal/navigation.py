@@ -1,0 +1,68 @@
+"""What the theme shows around content: navigation entries, home page panels and object
+actions, each contributed by plugins through :mod:`portal.signals`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+from portal import signals
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """An entry of the main navigation."""
+
+    label: str
+    url: str
+    icon: str = ""
+    order: int = 100
+    #: URL prefix that marks the entry as the current page.
+    active_prefix: str = ""
+
+    def is_active(self, request: HttpRequest) -> bool:
+        prefix = self.active_prefix or self.url
+        return prefix != "/" and request.path.startswith(prefix)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A block of the home page, rendered from ``template`` with ``context``."""
+
+    title: str
+    template: str
+    context: dict
+    order: int = 100
+    more_url: str = ""
+
+
+def _collect(signal, **kwargs) -> list:
+    items = []
+    for receiver, result in signal.send_robust(sender=kwargs.pop("sender", None), **kwargs):
+        if isinstance(result, Exception):
+            logger.error("Receiver %r of %s failed", receiver, signal, exc_info=result)
+            continue
+        if result is None:
+            continue
+        items.extend(result if isinstance(result, list | tuple) else [result])
+    return items
+
+
+def collect_nav_items(request: HttpRequest) -> list[NavItem]:
+    return sorted(_collect(signals.nav_items, request=request), key=lambda i: (i.order, i.label))
+
+
+def collect_home_panels(request: HttpRequest) -> list[HomePanel]:
+    return sorted(_collect(signals.home_panels, request=request), key=lambda p: (p.order, p.title))
+
+
+def render_object_actions(request: HttpRequest, obj) -> SafeString:
+    snippets = _collect(signals.object_actions, sender=type(obj), request=request, obj=obj)
+    # Receivers return SafeString from templates; anything else is escaped.
+    return mark_safe("".join(conditional_escape(s) for s in snippets))  # noqa: S308

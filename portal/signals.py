@@ -1,0 +1,42 @@
+"""The core's signals: the documented way for plugins to contribute to the portal.
+
+Plugins connect receivers in their ``signals.py`` (imported by the core at start-up) with a
+``dispatch_uid="<plugin>_<purpose>"``. Signals whose name is a noun ask for contributions:
+receivers *return* them and the core assembles the results, so no plugin mutates the core
+or another plugin. The core sends them with ``send_robust`` where a failing plugin must not
+take a page down, and logs the error.
+"""
+
+from django.dispatch import Signal
+
+#: Contributions to the main navigation.
+#: Sent with ``sender=None, request=HttpRequest``.
+#: Receivers return a :class:`portal.navigation.NavItem` or a list of them.
+nav_items = Signal()
+
+#: Panels for the employee's home page.
+#: Sent with ``sender=None, request=HttpRequest``.
+#: Receivers return a :class:`portal.navigation.HomePanel` or a list of them.
+home_panels = Signal()
+
+#: Buttons or small widgets to show next to an object (a page, a person, a post).
+#: Sent with ``sender=<the object's model>, request=HttpRequest, obj=<the object>``.
+#: Receivers return rendered HTML (``SafeString``) or ``None``.
+object_actions = Signal()
+
+#: Extra audience tokens a user holds, for the visibility policy.
+#: Sent with ``sender=<the user model>, user=<an active user>``.
+#: Receivers return an iterable of token strings such as ``"group:12"``; the core already
+#: grants ``"all"``, ``"user:<id>"`` and ``"dept:<id>"`` for the department and its parents.
+audience_tokens = Signal()
+
+#: Something happened that counts as activity (for the feed, KPIs and notifications).
+#: Sent with ``sender=<the model>, actor=<user>, verb=<str>, obj=<object or None>``.
+#: Receivers return nothing.
+activity = Signal()
+
+#: A user's personal data is being erased (a data-protection request).
+#: Sent with ``sender=<the user model>, user=<user>`` inside the erasing transaction,
+#: after every plugin's ``privacy.erase_user_data`` ran. Receivers return nothing; raising
+#: rolls the whole erasure back.
+user_erased = Signal()

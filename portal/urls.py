@@ -1,0 +1,38 @@
+"""The portal's URLs: accounts, the API, Wagtail's admin, each plugin's ``urls.py``
+(mounted under /<label>/ and namespaced by its label) and, last, Wagtail's pages."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.core import views
+from portal.plugins import plugin_submodules
+
+
+def plugin_urlpatterns():
+    return [
+        path(f"{config.label}/", include((module, config.label), namespace=config.label))
+        for config, module in plugin_submodules("urls")
+    ]
+
+
+urlpatterns = [
+    path("healthz", views.health, name="health"),
+    path("account/", include("portal.accounts.urls")),
+    path("api/", include("portal.api.urls")),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    *plugin_urlpatterns(),
+]
+
+if getattr(settings, "PORTAL_SERVE_FILES", False):
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "portal.core.views.page_not_found"
+handler403 = "portal.core.views.permission_denied"
+handler500 = "portal.core.views.server_error"

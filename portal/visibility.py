@@ -1,0 +1,269 @@
+"""The one visibility policy: who may see what.
+
+Every piece of user content has an *audience*, stored as an **audience token**:
+
+==================  ====================================================================
+``all``             everyone in the company
+``dept:<id>``       the members of a department and of its sub-departments
+``group:<id>``      the members of a group (tokens granted by the groups plugin)
+``people``          the named people of the object's ``audience_people`` relation
+==================  ====================================================================
+
+A user holds tokens too: ``all``, ``user:<id>``, ``dept:<id>`` for their department and
+each parent, and whatever plugins grant through :data:`portal.signals.audience_tokens`.
+An object is visible when its token is among the user's tokens, when the user is one of
+its named people, or when the user owns it. The same tokens go into the search index, so
+search, the feed, the API, notifications, websockets and downloads all agree.
+
+Two questions, one module:
+
+* :func:`can_view` -- may this user see this object?
+* :func:`filter_visible` -- this queryset, reduced to what the user may see.
+
+Models take part in one of three ways:
+
+1. subclass :class:`Restricted` (an ``audience`` token, ``audience_people`` and an owner);
+2. set ``visibility_through = "<relation>"`` to be visible exactly when that related object
+   is (a comment through its post);
+3. register a :class:`Rule` with :func:`register` (pages, people, anything with its own
+   notion of access).
+
+A model that does none of these is visible to nobody: the policy fails closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from portal import signals
+
+EVERYONE = "all"
+PEOPLE = "people"
+
+_TOKENS_CACHE_ATTR = "_portal_audience_tokens"
+
+
+def department_token(department_id: int) -> str:
+    return f"dept:{department_id}"
+
+
+def group_token(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+def user_token(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+class Restricted(models.Model):
+    """Abstract base for content with an audience.
+
+    Subclasses name the field holding the owner in ``visibility_owner_field`` (the owner
+    always sees their own content); ``None`` means no owner.
+    """
+
+    visibility_owner_field: str | None = "author"
+
+    audience = models.CharField(
+        _("audience"),
+        max_length=64,
+        default=EVERYONE,
+        db_index=True,
+        help_text=_("Who may see this: everyone, a department, a group or named people."),
+    )
+    audience_people = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="+",
+        verbose_name=_("named people"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def set_audience_everyone(self) -> None:
+        self.audience = EVERYONE
+
+    def set_audience_department(self, department) -> None:
+        self.audience = department_token(department.pk)
+
+    def set_audience_group(self, group) -> None:
+        self.audience = group_token(group.pk)
+
+    def set_audience_people(self) -> None:
+        """Restrict to ``audience_people``; set that relation after saving."""
+        self.audience = PEOPLE
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a model that is not :class:`Restricted` decides visibility."""
+
+    can_view: Callable[[object, models.Model], bool]
+    filter: Callable[[object, QuerySet], QuerySet]
+    #: The audience tokens that may see an object (for the search index).
+    tokens: Callable[[models.Model], set[str]] | None = None
+
+
+_rules: dict[type[models.Model], Rule] = {}
+
+
+def register(model: type[models.Model], rule: Rule) -> None:
+    """Give ``model`` (and its subclasses) a visibility rule of its own."""
+    _rules[model] = rule
+
+
+def _rule_for(model: type[models.Model]) -> Rule | None:
+    for klass in model.__mro__:
+        if klass in _rules:
+            return _rules[klass]
+    return None
+
+
+def is_known(model: type[models.Model]) -> bool:
+    """Whether the policy can answer for this model at all."""
+    return (
+        issubclass(model, Restricted)
+        or bool(getattr(model, "visibility_through", None))
+        or _rule_for(model) is not None
+    )
+
+
+def is_active_user(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def tokens_for(user) -> frozenset[str]:
+    """The audience tokens ``user`` holds, computed once per user object.
+
+    A new request loads a new user object, so a membership removed a moment ago is gone
+    from the next request on. Call :func:`forget_tokens` after changing memberships
+    within one request.
+    """
+    if not is_active_user(user):
+        return frozenset()
+    cached = getattr(user, _TOKENS_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    tokens = {EVERYONE, user_token(user.pk)}
+    department = getattr(user, "department", None)
+    if department is not None:
+        tokens.update(department_token(pk) for pk in department.lineage_ids())
+    for _receiver, contribution in signals.audience_tokens.send(sender=type(user), user=user):
+        if contribution:
+            tokens.update(contribution)
+    frozen = frozenset(tokens)
+    setattr(user, _TOKENS_CACHE_ATTR, frozen)
+    return frozen
+
+
+def forget_tokens(user) -> None:
+    """Drop the cached tokens after a membership change in the same request."""
+    if hasattr(user, _TOKENS_CACHE_ATTR):
+        delattr(user, _TOKENS_CACHE_ATTR)
+
+
+def _restricted_q(model: type[Restricted], user, prefix: str = "") -> Q:
+    tokens = tokens_for(user)
+    through = model._meta.get_field("audience_people").remote_field.through
+    source = through._meta.get_field(model._meta.model_name).attname
+    target = through._meta.get_field(user._meta.model_name).attname
+    named = Exists(through.objects.filter(**{source: OuterRef(f"{prefix}pk"), target: user.pk}))
+    condition = Q(**{f"{prefix}audience__in": sorted(tokens)}) | (
+        Q(**{f"{prefix}audience": PEOPLE}) & Q(named)
+    )
+    owner = model.visibility_owner_field
+    if owner:
+        condition |= Q(**{f"{prefix}{owner}": user.pk})
+    return condition
+
+
+def _path_to_restricted(model: type[models.Model]) -> tuple[str, type[models.Model]]:
+    """Follow ``visibility_through`` links to the model that carries the audience."""
+    prefix = ""
+    current = model
+    seen = set()
+    while not issubclass(current, Restricted) and _rule_for(current) is None:
+        relation = getattr(current, "visibility_through", None)
+        if not relation or current in seen:
+            raise LookupError(f"{model.__name__} has no visibility rule")
+        seen.add(current)
+        prefix += f"{relation}__"
+        current = current._meta.get_field(relation).related_model
+    return prefix, current
+
+
+def filter_visible(user, queryset: QuerySet) -> QuerySet:
+    """Reduce ``queryset`` to the objects ``user`` may see (no rows for outsiders)."""
+    if not is_active_user(user):
+        return queryset.none()
+    model = queryset.model
+    try:
+        prefix, target = _path_to_restricted(model)
+    except LookupError:
+        return queryset.none()
+    rule = _rule_for(target)
+    if rule is not None:
+        if not prefix:
+            return rule.filter(user, queryset)
+        visible = rule.filter(user, target._default_manager.all())
+        return queryset.filter(**{f"{prefix.removesuffix('__')}__in": visible})
+    return queryset.filter(_restricted_q(target, user, prefix))
+
+
+def can_view(user, obj: models.Model | None) -> bool:
+    """May ``user`` see ``obj``? Unknown models, anonymous and inactive users: no."""
+    if obj is None or not is_active_user(user):
+        return False
+    rule = _rule_for(type(obj))
+    if rule is not None:
+        return rule.can_view(user, obj)
+    if isinstance(obj, Restricted):
+        if obj.audience in tokens_for(user):
+            return True
+        owner = obj.visibility_owner_field
+        if owner and getattr(obj, f"{owner}_id", None) == user.pk:
+            return True
+        if obj.audience == PEOPLE and obj.pk is not None:
+            return obj.audience_people.filter(pk=user.pk).exists()
+        return False
+    relation = getattr(obj, "visibility_through", None)
+    if relation:
+        return can_view(user, getattr(obj, relation))
+    return False
+
+
+def tokens_for_object(obj: models.Model) -> set[str]:
+    """The tokens that may see ``obj``: what the search index stores as its ACL."""
+    rule = _rule_for(type(obj))
+    if rule is not None:
+        return rule.tokens(obj) if rule.tokens else set()
+    if isinstance(obj, Restricted):
+        tokens: set[str] = set()
+        if obj.audience == PEOPLE:
+            tokens.update(user_token(pk) for pk in obj.audience_people.values_list("pk", flat=True))
+        else:
+            tokens.add(obj.audience)
+        owner = obj.visibility_owner_field
+        if owner and getattr(obj, f"{owner}_id", None):
+            tokens.add(user_token(getattr(obj, f"{owner}_id")))
+        return tokens
+    relation = getattr(obj, "visibility_through", None)
+    if relation:
+        return tokens_for_object(getattr(obj, relation))
+    return set()
+
+
+def visible_ids(user, model: type[models.Model], ids: Iterable) -> set:
+    """Of ``ids`` (primary keys of ``model``), those the user may see, in one query."""
+    ids = list(ids)
+    if not ids:
+        return set()
+    queryset = filter_visible(user, model._default_manager.filter(pk__in=ids))
+    return set(queryset.values_list("pk", flat=True))

@@ -1,0 +1,8 @@
+"""WSGI entry point, for servers without WebSockets (real time then falls back to polling)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.dev")
+application = get_wsgi_application()

@@ -1,0 +1,49 @@
+/* Small progressive enhancements; every page works without JavaScript. */
+(function () {
+  "use strict";
+  document.documentElement.classList.remove("no-js");
+
+  // The menu button on small screens.
+  var toggle = document.querySelector("[data-nav-toggle]");
+  var nav = document.getElementById("site-nav");
+  if (toggle && nav) {
+    toggle.addEventListener("click", function () {
+      var open = nav.classList.toggle("is-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.classList.contains("is-open")) {
+        nav.classList.remove("is-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+      }
+    });
+  }
+
+  // Bookmark buttons toggle in place instead of reloading the page.
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("[data-bookmark-toggle]");
+    if (!form || !window.fetch) { return; }
+    event.preventDefault();
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "Accept": "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("bookmark failed"); }
+      return response.json();
+    }).then(function (data) {
+      button.setAttribute("aria-pressed", data.bookmarked ? "true" : "false");
+      form.querySelector(".bookmark-toggle__icon").textContent = data.bookmarked ? "★" : "☆";
+      form.querySelector(".bookmark-toggle__label").textContent =
+        data.bookmarked ? button.dataset.labelOn : button.dataset.labelOff;
+    }).catch(function () {
+      form.submit();
+    }).finally(function () {
+      button.disabled = false;
+    });
+  });
+})();
