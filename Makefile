@@ -1,0 +1,64 @@
+# The two commands of the quick start are `make run` and `make test`; each installs what it
+# needs into .venv first. `make bench` runs the benchmarks, `make lint` the linters.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+DEV := DJANGO_SETTINGS_MODULE=portal.settings.dev
+
+.PHONY: install run test bench lint format messages browser clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py load_demo
+	@echo "The portal is at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
+	$(DEV) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application
+
+# Browser tests need Debian's Chromium; install it when we can (root with apt-get),
+# otherwise they are skipped with a message (CI makes that skip an error).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
+	      echo "Could not install chromium: browser tests will be skipped."; \
+	  else \
+	    echo "No /usr/bin/chromium: browser tests will be skipped (apt-get install chromium)."; \
+	  fi; \
+	fi
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m tests.benchmarks
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the French catalogue after changing interface strings (needs GNU gettext),
+# then translate the new entries in portal/locale/fr/LC_MESSAGES/django.po.
+messages: install
+	$(DEV) $(PY) manage.py makemessages --locale fr --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(DEV) $(PY) manage.py makemessages --locale fr --domain djangojs --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(DEV) $(PY) manage.py compilemessages --locale fr --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache test-results
