@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.text import slugify
 from wagtail.models import Locale, Page, Site
 
 from portal.accounts import roles
@@ -47,6 +48,6 @@ def ensure_home_page() -> HomePage:
 
 
 def make_content_page(parent, title: str, slug: str | None = None, **fields) -> ContentPage:
-    page = parent.add_child(instance=ContentPage(title=title, slug=slug or title.lower(), **fields))
+    page = parent.add_child(instance=ContentPage(title=title, slug=slug or slugify(title), **fields))
     page.save_revision().publish()
     return page

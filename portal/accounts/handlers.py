@@ -10,8 +10,10 @@ from portal.accounts.models import User
 
 @receiver(post_migrate, dispatch_uid="accounts_sync_roles")
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
-    # post_migrate is sent once per app; every app's permissions exist after the last one.
-    if sender.label == list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app with models; every app's permissions exist after
+    # the last of them.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if sender.label == with_models[-1].label:
         roles.sync_roles()
 
 

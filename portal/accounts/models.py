@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -87,9 +88,20 @@ class Department(models.Model):
             return [self.pk] if self.pk else []
         return [int(part) for part in self.lineage.strip("/").split("/") if part]
 
+    def clean(self) -> None:
+        if self._would_create_cycle():
+            raise ValidationError(
+                {"parent": _("A department cannot be placed inside itself or its sub-departments.")}
+            )
+
+    def _would_create_cycle(self) -> bool:
+        if not (self.parent_id and self.pk):
+            return False
+        return self.parent_id == self.pk or self.pk in self._parent_lineage_ids()
+
     def save(self, *args, **kwargs) -> None:
-        if self.parent_id and self.pk and self.parent_id in self._parent_lineage_ids():
-            raise ValueError("A department cannot be its own parent.")
+        if self._would_create_cycle():
+            raise ValueError("A department cannot be placed inside itself or its sub-departments.")
         super().save(*args, **kwargs)
         expected = self._compute_lineage()
         if expected != self.lineage:

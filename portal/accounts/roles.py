@@ -78,8 +78,18 @@ ROLES: dict[str, Role] = {
     ),
 }
 
-#: Page permissions editors get on the whole page tree.
-EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+#: Page permissions each role gets on the whole page tree.
+PAGE_PERMISSIONS = {
+    EDITOR: ("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
+    ADMINISTRATOR: (
+        "add_page",
+        "change_page",
+        "publish_page",
+        "bulk_delete_page",
+        "lock_page",
+        "unlock_page",
+    ),
+}
 
 
 def role_group(key: str) -> Group:
@@ -121,24 +131,21 @@ def sync_roles() -> None:
         wanted = _permissions((*role.permissions, *contributed.get(key, ())))
         if wanted:
             group.permissions.add(*wanted)
-    _grant_editor_page_permissions()
+    _grant_page_permissions()
 
 
-def _grant_editor_page_permissions() -> None:
+def _grant_page_permissions() -> None:
     from wagtail.models import GroupPagePermission, Page
 
     root = Page.get_first_root_node()
     if root is None:
         return
-    editors = role_group(EDITOR)
-    for codename in EDITOR_PAGE_PERMISSIONS:
-        permission = Permission.objects.filter(
-            content_type__app_label="wagtailcore", codename=codename
-        ).first()
-        if permission is not None:
-            GroupPagePermission.objects.get_or_create(
-                group=editors, page=root, permission=permission
-            )
+    for key, codenames in PAGE_PERMISSIONS.items():
+        group = role_group(key)
+        for permission in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in=codenames
+        ):
+            GroupPagePermission.objects.get_or_create(group=group, page=root, permission=permission)
 
 
 def assign_role(user, key: str) -> None:
