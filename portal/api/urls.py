@@ -1,6 +1,7 @@
 """URL configuration of /api/: the core's endpoints, every plugin's ``register_api``,
 Wagtail's pages API, the OpenAPI schema and its interactive docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -22,7 +23,12 @@ wagtail_api.register_endpoint("pages", PortalPagesAPIViewSet)
 urlpatterns = [
     path("v2/", wagtail_api.urls),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The docs are a page for people: visitors who are not logged in go to the login form.
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("me/", core.MeView.as_view(), name="api-me"),
     path("auth/token/", core.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),

@@ -1,13 +1,12 @@
-"""Fixtures shared by every suite: people in each role, departments, pages, API clients."""
+"""Fixtures shared by every suite (tests/ and each plugin's tests/), loaded as a pytest plugin
+(see addopts in pyproject.toml): people in each role, departments, pages, API clients."""
 
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
-from portal.accounts import roles
-from portal.accounts.models import Department, User
-from tests.factories import ensure_home_page, make_content_page, make_user
+# This module loads before Django is configured: the product's imports happen inside the
+# fixtures.
 
 PASSWORD = "correct horse battery staple"
 
@@ -15,12 +14,16 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def home_page(db):
     """The site's home page (rebuilt when a transactional test flushed the tree)."""
+    from tests.factories import ensure_home_page
+
     return ensure_home_page()
 
 
 @pytest.fixture
 def departments(db):
     """A small tree: Company > Engineering > Platform, and Company > Sales."""
+    from portal.accounts.models import Department
+
     company = Department.objects.create(name="Company", code="CO")
     engineering = Department.objects.create(name="Engineering", code="ENG", parent=company)
     platform = Department.objects.create(name="Platform", code="PLT", parent=engineering)
@@ -29,42 +32,58 @@ def departments(db):
 
 
 @pytest.fixture
-def employee(db, departments) -> User:
+def employee(db, departments):
+    from tests.factories import make_user
+
     return make_user("employee@example.com", department=departments["platform"], password=PASSWORD)
 
 
 @pytest.fixture
-def colleague(db, departments) -> User:
+def colleague(db, departments):
+    from tests.factories import make_user
+
     return make_user("colleague@example.com", department=departments["sales"], password=PASSWORD)
 
 
 @pytest.fixture
-def editor(db, departments) -> User:
-    return make_user("editor@example.com", role=roles.EDITOR, password=PASSWORD)
+def editor(db, departments):
+    from tests.factories import make_user
+
+    return make_user("editor@example.com", role="editor", password=PASSWORD)
 
 
 @pytest.fixture
-def hr_user(db) -> User:
-    return make_user("hr@example.com", role=roles.HR, password=PASSWORD)
+def hr_user(db):
+    from tests.factories import make_user
+
+    return make_user("hr@example.com", role="hr", password=PASSWORD)
 
 
 @pytest.fixture
-def administrator(db) -> User:
-    return make_user("admin@example.com", role=roles.ADMINISTRATOR, password=PASSWORD)
+def administrator(db):
+    from tests.factories import make_user
+
+    return make_user("admin@example.com", role="administrator", password=PASSWORD)
 
 
 @pytest.fixture
 def content_page(home_page):
+    from tests.factories import make_content_page
+
     return make_content_page(home_page, "Welcome guide", slug="welcome-guide")
 
 
 @pytest.fixture
-def api_client() -> APIClient:
+def api_client():
+    from rest_framework.test import APIClient
+
     return APIClient()
 
 
 @pytest.fixture
-def employee_client(employee) -> APIClient:
+def employee_client(employee):
+    from rest_framework.test import APIClient
+
     client = APIClient()
     client.force_authenticate(employee)
     return client
