@@ -175,8 +175,8 @@ REST_FRAMEWORK = {
     # Token first, so that an unauthenticated request gets 401 with a WWW-Authenticate
     # header (what scripts expect) rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "portal.api.authentication.TokenAuthentication",
+        "portal.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
