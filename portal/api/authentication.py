@@ -4,6 +4,7 @@ Middleware runs before DRF authenticates a token, so the language saved on the p
 is activated here, once the user is known."""
 
 from django.utils import translation
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import authentication
 
 
@@ -24,3 +25,9 @@ class TokenAuthentication(UserLanguageMixin, authentication.TokenAuthentication)
 
 class SessionAuthentication(UserLanguageMixin, authentication.SessionAuthentication):
     pass
+
+
+class PortalSessionScheme(SessionScheme):
+    """Describe our session authentication in the OpenAPI schema like DRF's own."""
+
+    target_class = "portal.api.authentication.SessionAuthentication"
