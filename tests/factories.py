@@ -48,6 +48,8 @@ def ensure_home_page() -> HomePage:
 
 
 def make_content_page(parent, title: str, slug: str | None = None, **fields) -> ContentPage:
-    page = parent.add_child(instance=ContentPage(title=title, slug=slug or slugify(title), **fields))
+    page = parent.add_child(
+        instance=ContentPage(title=title, slug=slug or slugify(title), **fields)
+    )
     page.save_revision().publish()
     return page

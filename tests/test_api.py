@@ -16,8 +16,15 @@ pytestmark = pytest.mark.django_db
 class TestAuthentication:
     @pytest.mark.parametrize(
         "path",
-        ["/api/", "/api/me/", "/api/bookmarks/", "/api/departments/", "/api/v2/pages/",
-         "/api/plugins/", "/api/schema/"],
+        [
+            "/api/",
+            "/api/me/",
+            "/api/bookmarks/",
+            "/api/departments/",
+            "/api/v2/pages/",
+            "/api/plugins/",
+            "/api/schema/",
+        ],
     )
     def test_outsiders_get_401_and_nothing_else(self, api_client, path, home_page):
         response = api_client.get(path, HTTP_ACCEPT="application/json")
@@ -48,7 +55,9 @@ class TestErrors:
         assert response.json() == {"status": 404, "code": "not_found", "detail": "Not found."}
 
     def test_validation_errors_name_the_fields(self, employee_client):
-        response = employee_client.patch("/api/me/", {"preferred_language": "klingon"}, format="json")
+        response = employee_client.patch(
+            "/api/me/", {"preferred_language": "klingon"}, format="json"
+        )
         assert response.status_code == 400
         body = response.json()
         assert body["code"] == "invalid"
@@ -100,7 +109,10 @@ class TestPagination:
 
     def test_filtering_by_field(self, employee_client, departments):
         parent = departments["company"].pk
-        names = [d["name"] for d in employee_client.get(f"/api/departments/?parent={parent}").json()["results"]]
+        names = [
+            d["name"]
+            for d in employee_client.get(f"/api/departments/?parent={parent}").json()["results"]
+        ]
         assert sorted(names) == ["Engineering", "Sales"]
 
     def test_a_page_past_the_end_is_a_clear_404(self, employee_client, departments):

@@ -154,7 +154,9 @@ class TestLanguageChoice:
         assert employee.preferred_language == ""
 
     def test_the_next_url_stays_on_this_site(self, client):
-        response = client.post("/account/language/", {"language": "fr", "next": "https://evil.example/"})
+        response = client.post(
+            "/account/language/", {"language": "fr", "next": "https://evil.example/"}
+        )
         assert response["Location"] == "/"
 
     def test_api_errors_follow_the_profile_language_with_a_token(self, api_client, employee):

@@ -54,7 +54,9 @@ class TestMetadataValidation:
         with pytest.raises(ImproperlyConfigured, match="has no PortalPluginMeta"):
             instantiate(None)
 
-    @pytest.mark.parametrize("field", ["name", "version", "description", "category", "compatibility"])
+    @pytest.mark.parametrize(
+        "field", ["name", "version", "description", "category", "compatibility"]
+    )
     def test_each_required_field(self, field):
         meta = {k: v for k, v in VALID_META.items() if k != field}
         with pytest.raises(ImproperlyConfigured, match=f"missing {field}"):
@@ -99,9 +101,13 @@ class TestDiscovery:
     def test_dependencies_are_checked(self, settings):
         config = plugins.get_plugins()[0]
         original = config.meta
-        object.__setattr__(config, "meta", original.__class__(**{**original.__dict__, "requires": ("nowhere",)}))
+        object.__setattr__(
+            config, "meta", original.__class__(**{**original.__dict__, "requires": ("nowhere",)})
+        )
         try:
-            with pytest.raises(ImproperlyConfigured, match="requires nowhere, which is not enabled"):
+            with pytest.raises(
+                ImproperlyConfigured, match="requires nowhere, which is not enabled"
+            ):
                 plugins.check_dependencies()
         finally:
             object.__setattr__(config, "meta", original)

@@ -34,10 +34,10 @@ class Bookmark(models.Model):
         ]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target_type}:{self.object_id}"
+
     @property
     def target_type(self) -> str:
         """The target's kind as "app_label.model", the API's name for it."""
         return f"{self.content_type.app_label}.{self.content_type.model}"
-
-    def __str__(self) -> str:
-        return f"{self.user} → {self.target_type}:{self.object_id}"

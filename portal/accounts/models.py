@@ -82,11 +82,17 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def lineage_ids(self) -> list[int]:
-        """This department's id and its parents' ids, from the root down."""
-        if not self.lineage:
-            return [self.pk] if self.pk else []
-        return [int(part) for part in self.lineage.strip("/").split("/") if part]
+    def save(self, *args, **kwargs) -> None:
+        if self._would_create_cycle():
+            raise ValueError("A department cannot be placed inside itself or its sub-departments.")
+        super().save(*args, **kwargs)
+        expected = self._compute_lineage()
+        if expected != self.lineage:
+            old = self.lineage
+            self.lineage = expected
+            type(self).objects.filter(pk=self.pk).update(lineage=expected)
+            if old:
+                self._rewrite_descendants(old, expected)
 
     def clean(self) -> None:
         if self._would_create_cycle():
@@ -99,17 +105,11 @@ class Department(models.Model):
             return False
         return self.parent_id == self.pk or self.pk in self._parent_lineage_ids()
 
-    def save(self, *args, **kwargs) -> None:
-        if self._would_create_cycle():
-            raise ValueError("A department cannot be placed inside itself or its sub-departments.")
-        super().save(*args, **kwargs)
-        expected = self._compute_lineage()
-        if expected != self.lineage:
-            old = self.lineage
-            self.lineage = expected
-            type(self).objects.filter(pk=self.pk).update(lineage=expected)
-            if old:
-                self._rewrite_descendants(old, expected)
+    def lineage_ids(self) -> list[int]:
+        """This department's id and its parents' ids, from the root down."""
+        if not self.lineage:
+            return [self.pk] if self.pk else []
+        return [int(part) for part in self.lineage.strip("/").split("/") if part]
 
     def _parent_lineage_ids(self) -> list[int]:
         parent = type(self).objects.filter(pk=self.parent_id).values_list("lineage", flat=True)

@@ -8,7 +8,9 @@ RECEIVED = []
 def club_tokens(sender, user, **kwargs):
     from tests.sample_plugin.models import Club
 
-    return [group_token(pk) for pk in Club.objects.filter(members=user).values_list("pk", flat=True)]
+    return [
+        group_token(pk) for pk in Club.objects.filter(members=user).values_list("pk", flat=True)
+    ]
 
 
 def nav_entry(sender, request, **kwargs):

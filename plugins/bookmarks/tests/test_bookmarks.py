@@ -49,7 +49,9 @@ class TestServices:
         kinds = {b.target_type for b in services.visible_bookmarks(employee)}
         assert kinds == {"sample_plugin.note", "accounts.user"}
 
-    def test_bookmarks_whose_target_became_invisible_are_hidden(self, employee, home_page, colleague):
+    def test_bookmarks_whose_target_became_invisible_are_hidden(
+        self, employee, home_page, colleague
+    ):
         page = make_content_page(home_page, "Soon restricted")
         note = Note.objects.create(author=colleague, text="soon private")
         services.add_bookmark(employee, page)
@@ -69,7 +71,7 @@ class TestServices:
 class TestPages:
     def test_the_button_appears_on_pages(self, logged_in, content_page):
         html = logged_in.get(content_page.url).content.decode()
-        assert 'data-bookmark-toggle' in html
+        assert "data-bookmark-toggle" in html
         assert 'aria-pressed="false"' in html
 
     def test_toggle_from_a_form_redirects_back(self, logged_in, employee, content_page):
@@ -162,7 +164,9 @@ class TestAPI:
             ({"target_type": "core.contentpage", "target_id": 1, "note": "x" * 201}, "note"),
         ],
     )
-    def test_bad_input_is_a_400_naming_the_field(self, employee_client, content_page, payload, field):
+    def test_bad_input_is_a_400_naming_the_field(
+        self, employee_client, content_page, payload, field
+    ):
         response = employee_client.post("/api/bookmarks/", payload, format="json")
         assert response.status_code == 400
         assert field in response.json()["errors"]
@@ -172,10 +176,14 @@ class TestAPI:
         secret = make_content_page(home_page, "Editors corner")
         restrict_to_editors(secret)
         hidden = employee_client.post(
-            "/api/bookmarks/", {"target_type": "core.contentpage", "target_id": secret.pk}, format="json"
+            "/api/bookmarks/",
+            {"target_type": "core.contentpage", "target_id": secret.pk},
+            format="json",
         ).json()
         missing = employee_client.post(
-            "/api/bookmarks/", {"target_type": "core.contentpage", "target_id": 999999}, format="json"
+            "/api/bookmarks/",
+            {"target_type": "core.contentpage", "target_id": 999999},
+            format="json",
         ).json()
         assert hidden == missing
 

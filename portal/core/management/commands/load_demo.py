@@ -70,7 +70,7 @@ class Command(BaseCommand):
             page.save_revision().publish()
 
     def _print_logins(self, demo: dict) -> None:
-        self.stdout.write("Demo logins (password for all: %s):" % demo["password"])
+        self.stdout.write(f"Demo logins (password for all: {demo['password']}):")
         for item in demo["users"]:
             label = ", ".join(item.get("roles") or ["employee"])
             self.stdout.write(f"  {item['email']:<24} {label}")
