@@ -46,7 +46,9 @@ from portal import signals
 EVERYONE = "all"
 PEOPLE = "people"
 
-_TOKENS_CACHE_ATTR = "_portal_audience_tokens"
+#: Per-user caches of the policy live in attributes with this prefix on the user object.
+USER_CACHE_PREFIX = "_portal_visibility_"
+_TOKENS_CACHE_ATTR = f"{USER_CACHE_PREFIX}tokens"
 
 
 def department_token(department_id: int) -> str:
@@ -164,9 +166,10 @@ def tokens_for(user) -> frozenset[str]:
 
 
 def forget_tokens(user) -> None:
-    """Drop the cached tokens after a membership change in the same request."""
-    if hasattr(user, _TOKENS_CACHE_ATTR):
-        delattr(user, _TOKENS_CACHE_ATTR)
+    """Drop what the policy cached on ``user`` after a membership change in the same
+    request (tokens, page restrictions)."""
+    for attr in [name for name in vars(user) if name.startswith(USER_CACHE_PREFIX)]:
+        delattr(user, attr)
 
 
 def _restricted_q(model: type[Restricted], user, prefix: str = "") -> Q:

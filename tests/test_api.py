@@ -172,3 +172,31 @@ class TestPagesAPI:
         content_page.save_revision().publish()
         data = employee_client.get(f"/api/v2/pages/{content_page.pk}/").json()
         assert data["intro"] == "Read me first"
+
+    def test_listing_cost_does_not_grow_with_restrictions_or_pages(
+        self, employee_client, home_page
+    ):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def queries() -> int:
+            with CaptureQueriesContext(connection) as context:
+                assert employee_client.get("/api/v2/pages/").status_code == 200
+            return len(context)
+
+        for i in range(3):
+            make_content_page(home_page, f"Page {i}")
+        section = make_content_page(home_page, "Section 0")
+        PageViewRestriction.objects.create(
+            page=section, restriction_type=PageViewRestriction.GROUPS
+        ).groups.add(Group.objects.get(name="Editors"))
+        queries()  # warm the content type and site caches
+        baseline = queries()
+        for i in range(3, 12):
+            make_content_page(home_page, f"Page {i}")
+        for i in range(1, 4):
+            section = make_content_page(home_page, f"Section {i}")
+            PageViewRestriction.objects.create(
+                page=section, restriction_type=PageViewRestriction.GROUPS
+            ).groups.add(Group.objects.get(name="Editors"))
+        assert queries() == baseline

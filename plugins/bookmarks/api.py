@@ -26,8 +26,10 @@ class BookmarkSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "title", "url", "kind", "created_at"]
 
     def _describe(self, bookmark) -> dict:
-        target = getattr(bookmark, "loaded_target", None) or bookmark.target
-        return services.describe(target, self.context.get("request"))
+        if not hasattr(bookmark, "_description"):
+            target = getattr(bookmark, "loaded_target", None) or bookmark.target
+            bookmark._description = services.describe(target, self.context.get("request"))
+        return bookmark._description
 
     def get_title(self, bookmark) -> str:
         return self._describe(bookmark)["title"]

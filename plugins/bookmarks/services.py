@@ -85,30 +85,51 @@ def is_bookmarked(user, obj) -> bool:
     ).exists()
 
 
+def _page_model():
+    from wagtail.models import Page
+
+    return Page
+
+
+def _is_page_model(model) -> bool:
+    return model is not None and issubclass(model, _page_model())
+
+
 def visible_bookmarks(user) -> QuerySet[Bookmark]:
     """The user's bookmarks whose targets they may still see, newest first.
 
-    Costs one query per kind of object bookmarked to build, then one to list."""
+    Building it costs one query for pages (whatever their types) and one per other kind of
+    object bookmarked; the listing itself is one more."""
     mine = Bookmark.objects.filter(user=user)
     condition = Q(pk__in=[])
-    type_ids = mine.order_by().values_list("content_type", flat=True).distinct()
-    for content_type in ContentType.objects.filter(pk__in=list(type_ids)):
+    type_ids = set(mine.order_by().values_list("content_type", flat=True).distinct())
+    page_types = []
+    for type_id in type_ids:
+        content_type = ContentType.objects.get_for_id(type_id)
         model = content_type.model_class()
-        if model is None or not visibility.is_known(model):
-            continue
-        visible = visibility.filter_visible(user, model._default_manager.all()).values("pk")
-        condition |= Q(content_type=content_type, object_id__in=visible)
+        if _is_page_model(model):
+            page_types.append(type_id)
+        elif model is not None and visibility.is_known(model):
+            visible = visibility.filter_visible(user, model._default_manager.all()).values("pk")
+            condition |= Q(content_type=type_id, object_id__in=visible)
+    if page_types:
+        pages = visibility.filter_visible(user, _page_model().objects.all()).values("pk")
+        condition |= Q(content_type__in=page_types, object_id__in=pages)
     return mine.filter(condition).select_related("content_type")
 
 
 def attach_targets(bookmarks) -> list[Bookmark]:
-    """Load the targets of a page of bookmarks: one query per kind of object."""
+    """Load the targets of a page of bookmarks: one query for all pages, one per other
+    kind of object."""
     bookmarks = list(bookmarks)
-    by_type: dict[int, list[Bookmark]] = {}
+    groups: dict[object, list[Bookmark]] = {}
     for bookmark in bookmarks:
-        by_type.setdefault(bookmark.content_type_id, []).append(bookmark)
-    for items in by_type.values():
-        model = items[0].content_type.model_class()
+        model = bookmark.content_type.model_class()
+        key = _page_model() if _is_page_model(model) else model
+        groups.setdefault(key, []).append(bookmark)
+    for model, items in groups.items():
+        if model is None:
+            continue
         targets = model._default_manager.in_bulk([b.object_id for b in items])
         for bookmark in items:
             bookmark.loaded_target = targets.get(bookmark.object_id)

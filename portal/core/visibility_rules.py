@@ -9,12 +9,18 @@ from wagtail.models import Page, PageViewRestriction
 from portal import visibility
 
 
+_BLOCKED_CACHE_ATTR = f"{visibility.USER_CACHE_PREFIX}blocked_page_paths"
+
+
 def _blocked_paths(user) -> list[str]:
-    """Tree paths of the page restrictions this user does not pass.
+    """Tree paths of the page restrictions this user does not pass (once per user object).
 
     A password restriction can only be passed in the browser session, so listings and the
     API treat it as closed; a group restriction is passed by members of one of its groups.
     """
+    cached = getattr(user, _BLOCKED_CACHE_ATTR, None)
+    if cached is not None:
+        return cached
     user_groups = set(user.groups.values_list("pk", flat=True))
     blocked = []
     for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
@@ -27,6 +33,7 @@ def _blocked_paths(user) -> list[str]:
         }:
             continue
         blocked.append(restriction.page.path)
+    setattr(user, _BLOCKED_CACHE_ATTR, blocked)
     return blocked
 
 

@@ -59,6 +59,7 @@ class TestServices:
         restrict_to_editors(page)
         note.set_audience_people()
         note.save()
+        employee = type(employee).objects.get(pk=employee.pk)  # as on the next request
         assert list(services.visible_bookmarks(employee)) == []
         assert Bookmark.objects.count() == 2  # kept, in case access comes back
 
