@@ -138,14 +138,12 @@ def attach_targets(bookmarks) -> list[Bookmark]:
 
 def describe(obj, request=None) -> dict:
     """Title, link and kind of a bookmarked object, for lists and the API."""
-    from wagtail.models import Page
-
-    if isinstance(obj, Page):
-        title, url = obj.title, obj.get_url(request) or ""
-    else:
-        title = str(obj)
-        url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
-    return {"title": title, "url": url or "", "kind": str(obj._meta.verbose_name)}
+    if isinstance(obj, _page_model()):
+        # Loaded as a plain Page for speed; the kind still names its specific type.
+        kind = obj.specific_class._meta.verbose_name if obj.specific_class else ""
+        return {"title": obj.title, "url": obj.get_url(request) or "", "kind": str(kind)}
+    url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+    return {"title": str(obj), "url": url or "", "kind": str(obj._meta.verbose_name)}
 
 
 def type_label(obj_or_ct) -> str:

@@ -142,6 +142,7 @@ class TestAPI:
         assert created["target_type"] == "core.contentpage"
         listed = employee_client.get("/api/bookmarks/").json()
         assert listed["count"] == 1 and listed["results"][0]["note"] == "read later"
+        assert listed["results"][0]["kind"] == created["kind"] == "content page"
         assert employee_client.get(f"/api/bookmarks/{created['id']}/").status_code == 200
         assert employee_client.delete(f"/api/bookmarks/{created['id']}/").status_code == 204
         assert employee_client.get("/api/bookmarks/").json()["count"] == 0
