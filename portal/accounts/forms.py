@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as BasePasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,4 +17,12 @@ class LanguageForm(forms.Form):
         label=_("Interface language"),
         choices=[("", _("Same as my browser")), *settings.LANGUAGES],
         required=False,
+    )
+
+
+class PasswordResetForm(BasePasswordResetForm):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from portal.accounts.forms import EmailAuthenticationForm, LanguageForm
+from portal.accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm
 from portal.accounts.services import set_preferred_language
 
 
@@ -26,6 +26,7 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
     subject_template_name = "accounts/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")

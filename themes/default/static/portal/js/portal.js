@@ -1,8 +1,6 @@
 /* Small progressive enhancements; every page works without JavaScript. */
 (function () {
   "use strict";
-  document.documentElement.classList.remove("no-js");
-
   // The menu button on small screens.
   var toggle = document.querySelector("[data-nav-toggle]");
   var nav = document.getElementById("site-nav");
@@ -36,10 +34,9 @@
       if (!response.ok) { throw new Error("bookmark failed"); }
       return response.json();
     }).then(function (data) {
+      // The name stays "Bookmark"; its state is aria-pressed (and the star).
       button.setAttribute("aria-pressed", data.bookmarked ? "true" : "false");
       form.querySelector(".bookmark-toggle__icon").textContent = data.bookmarked ? "★" : "☆";
-      form.querySelector(".bookmark-toggle__label").textContent =
-        data.bookmarked ? button.dataset.labelOn : button.dataset.labelOff;
     }).catch(function () {
       form.submit();
     }).finally(function () {

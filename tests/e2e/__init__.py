@@ -1,0 +1,1 @@
+"""Browser (end-to-end) tests: real Chromium, driven by Playwright, against live_server."""
