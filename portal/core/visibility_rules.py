@@ -8,7 +8,6 @@ from wagtail.models import Page, PageViewRestriction
 
 from portal import visibility
 
-
 _BLOCKED_CACHE_ATTR = f"{visibility.USER_CACHE_PREFIX}blocked_page_paths"
 
 
