@@ -248,3 +248,53 @@ def test_department_lineage_is_a_materialised_path(departments):
     assert platform.lineage == (
         f"/{departments['company'].pk}/{departments['engineering'].pk}/{platform.pk}/"
     )
+
+
+class TestPageAudiences:
+    """Pages restricted to departments, for them and everything below them."""
+
+    @pytest.fixture
+    def engineering_corner(self, home_page, departments):
+        from portal.core.models import PageAudience
+
+        section = make_content_page(home_page, "Engineering corner")
+        PageAudience.objects.create(page=section, department=departments["engineering"])
+        child = make_content_page(section, "Deploy guide")
+        return section, child
+
+    def test_members_and_sub_departments_see_it(self, engineering_corner, employee):
+        for page in engineering_corner:
+            assert visibility.can_view(employee, page)  # Platform is inside Engineering
+
+    def test_other_departments_do_not(self, engineering_corner, colleague):
+        section, child = engineering_corner
+        for page in (section, child):
+            assert not visibility.can_view(colleague, page)
+        listed = visibility.filter_visible(colleague, type(section).objects.all())
+        assert not listed.filter(pk__in=[section.pk, child.pk]).exists()
+
+    def test_several_departments_are_a_union(self, engineering_corner, departments, colleague):
+        from portal.core.models import PageAudience
+
+        section, _child = engineering_corner
+        PageAudience.objects.create(page=section, department=departments["sales"])
+        assert visibility.can_view(colleague, section)
+
+    def test_search_tokens_come_from_the_nearest_audience(self, engineering_corner, departments):
+        _section, child = engineering_corner
+        assert visibility.tokens_for_object(child) == {f"dept:{departments['engineering'].pk}"}
+
+    def test_pages_api_and_page_serving_follow_the_audience(
+        self, engineering_corner, colleague, employee, client
+    ):
+        from rest_framework.test import APIClient
+
+        section, child = engineering_corner
+        api = APIClient()
+        api.force_authenticate(colleague)
+        titles = {item["title"] for item in api.get("/api/v2/pages/").json()["items"]}
+        assert titles.isdisjoint({"Engineering corner", "Deploy guide"})
+        client.force_login(colleague)
+        assert client.get(child.url).status_code == 404
+        client.force_login(employee)
+        assert client.get(child.url).status_code == 200

@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.api import APIField
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageBlock
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
+
+from portal import visibility as visibility_tokens
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -27,6 +30,53 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock(label=_("Image"))
     quote = blocks.BlockQuoteBlock(label=_("Quote"))
     document = DocumentChooserBlock(label=_("Document"), template="portal/blocks/document.html")
+
+
+class PageAudience(Orderable):
+    """Restricts a page and everything below it to an audience.
+
+    A page with audience rows is visible to people who hold at least one of their tokens
+    (see :mod:`portal.visibility`); a page without rows follows its parents. Editors pick a
+    department here; plugins (groups) may add rows with their own tokens."""
+
+    page = ParentalKey(Page, on_delete=models.CASCADE, related_name="portal_audiences")
+    department = models.ForeignKey(
+        "accounts.Department",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("department"),
+    )
+    token = models.CharField(_("audience token"), max_length=64, editable=False)
+
+    panels = [FieldPanel("department")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("audience")
+        verbose_name_plural = _("audiences")
+
+    def __str__(self) -> str:
+        return self.token
+
+    def save(self, *args, **kwargs) -> None:
+        if self.department_id:
+            self.token = visibility_tokens.department_token(self.department_id)
+        super().save(*args, **kwargs)
+
+
+#: The "who may see this page" panel, for a page type's ``settings_panels``.
+AUDIENCE_PANELS = [
+    InlinePanel(
+        "portal_audiences",
+        heading=_("Audience"),
+        label=_("Department"),
+        help_text=_(
+            "Leave empty for the whole company. Otherwise only these departments (and "
+            "their sub-departments) see this page and the pages below it."
+        ),
+    )
+]
 
 
 class HomePage(Page):
@@ -68,6 +118,7 @@ class ContentPage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),

@@ -14,14 +14,26 @@ _BLOCKED_CACHE_ATTR = f"{visibility.USER_CACHE_PREFIX}blocked_page_paths"
 def _blocked_paths(user) -> list[str]:
     """Tree paths of the page restrictions this user does not pass (once per user object).
 
-    A password restriction can only be passed in the browser session, so listings and the
-    API treat it as closed; a group restriction is passed by members of one of its groups.
+    Two kinds of restriction apply to a page and everything below it:
+
+    * the portal's audiences (:class:`portal.core.models.PageAudience`): passed by holding
+      one of the page's audience tokens;
+    * Wagtail's view restrictions: a group restriction is passed by members of one of its
+      groups; a password can only be given in the browser session, so listings, the API
+      and search treat it as closed.
     """
     cached = getattr(user, _BLOCKED_CACHE_ATTR, None)
     if cached is not None:
         return cached
+    from portal.core.models import PageAudience
+
+    tokens = visibility.tokens_for(user)
+    audiences: dict[str, set[str]] = {}
+    for path, token in PageAudience.objects.values_list("page__path", "token"):
+        audiences.setdefault(path, set()).add(token)
+    blocked = [path for path, allowed in audiences.items() if not allowed & tokens]
+
     user_groups = set(user.groups.values_list("pk", flat=True))
-    blocked = []
     for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
         "groups"
     ):
@@ -34,6 +46,20 @@ def _blocked_paths(user) -> list[str]:
         blocked.append(restriction.page.path)
     setattr(user, _BLOCKED_CACHE_ATTR, blocked)
     return blocked
+
+
+def audience_allows(user, page) -> bool:
+    """Whether the portal's audiences let ``user`` see ``page`` (Wagtail's own view
+    restrictions aside: page serving checks those itself, with its password form)."""
+    from portal.core.models import PageAudience
+
+    lineage = [page.path[:i] for i in range(4, len(page.path) + 1, 4)]
+    rows = PageAudience.objects.filter(page__path__in=lineage).values_list("page__path", "token")
+    by_path: dict[str, set[str]] = {}
+    for path, token in rows:
+        by_path.setdefault(path, set()).add(token)
+    tokens = visibility.tokens_for(user)
+    return all(allowed & tokens for allowed in by_path.values())
 
 
 def filter_pages(user, queryset):
@@ -54,12 +80,27 @@ def can_view_page(user, page) -> bool:
 
 
 def page_tokens(page) -> set[str]:
-    restricted = PageViewRestriction.objects.filter(
-        page__path__in=[page.path[:i] for i in range(4, len(page.path) + 1, 4)]
-    ).exclude(restriction_type=PageViewRestriction.LOGIN)
-    if not page.live or restricted.exists():
+    """Who may see a page, as audience tokens for the search index: the audience of the
+    nearest restricted ancestor (or the page itself), "all" otherwise, nobody for drafts
+    and pages behind a Wagtail view restriction."""
+    from portal.core.models import PageAudience
+
+    if not page.live:
         return set()
-    return {visibility.EVERYONE}
+    lineage = [page.path[:i] for i in range(4, len(page.path) + 1, 4)]
+    if (
+        PageViewRestriction.objects.filter(page__path__in=lineage)
+        .exclude(restriction_type=PageViewRestriction.LOGIN)
+        .exists()
+    ):
+        return set()
+    rows = list(
+        PageAudience.objects.filter(page__path__in=lineage).values_list("page__path", "token")
+    )
+    if not rows:
+        return {visibility.EVERYONE}
+    nearest = max(path for path, _token in rows)
+    return {token for path, token in rows if path == nearest}
 
 
 def filter_people(user, queryset):
