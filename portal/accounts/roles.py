@@ -158,3 +158,18 @@ def remove_role(user, key: str) -> None:
 
 def has_role(user, key: str) -> bool:
     return user.is_active and user.groups.filter(name=ROLES[key].group_name).exists()
+
+
+def section_editors(name: str, section, codenames=("add_page", "change_page")) -> Group:
+    """A group of editors limited to one section of the site (its page and the pages
+    below it): for example "News editors" who write news and submit them for moderation,
+    while the Editors role publishes. Idempotent."""
+    from wagtail.models import GroupPagePermission
+
+    group, _created = Group.objects.get_or_create(name=name)
+    group.permissions.add(*_permissions(ROLES[EDITOR].permissions))
+    for permission in Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
+    return group

@@ -10,10 +10,26 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from portal.api import core
 from portal.api.errors import api_not_found
 from portal.api.pages import PortalPagesAPIViewSet
+from portal.editorial.learning import api as learning_api
+from portal.editorial.news import api as news_api
+from portal.editorial.resources import api as resources_api
+from portal.editorial.weeks import api as weeks_api
+from portal.editorial.wellness import api as wellness_api
 from portal.plugins import plugin_submodules
 
+#: The core's own API modules; plugins are found through the contract below.
+CORE_API_MODULES = [
+    core,
+    news_api,
+    learning_api,
+    wellness_api,
+    weeks_api,
+    resources_api,
+]
+
 router = DefaultRouter()
-core.register_api(router)
+for module in CORE_API_MODULES:
+    module.register_api(router)
 for _config, module in plugin_submodules("api"):
     module.register_api(router)
 

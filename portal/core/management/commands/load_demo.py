@@ -14,6 +14,14 @@ from wagtail.models import Site
 from portal.accounts import roles
 from portal.accounts.models import Department, User
 from portal.core.models import ContentPage
+from portal.editorial.learning import demo as learning_demo
+from portal.editorial.news import demo as news_demo
+from portal.editorial.resources import demo as resources_demo
+from portal.editorial.weeks import demo as weeks_demo
+from portal.editorial.wellness import demo as wellness_demo
+
+# Order matters: a themed week gathers news, sessions and courses created before it.
+EDITORIAL_DEMOS = [news_demo, learning_demo, wellness_demo, resources_demo, weeks_demo]
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "portal.json"
 
@@ -58,6 +66,7 @@ class Command(BaseCommand):
             for role in item.get("roles", []):
                 roles.assign_role(user, role)
 
+        people = {user.email: user for user in User.objects.all()}
         home = Site.objects.get(is_default_site=True).root_page.specific
         home.title = demo["home"]["title"]
         home.welcome = demo["home"]["welcome"]
@@ -68,6 +77,8 @@ class Command(BaseCommand):
             )
             home.add_child(instance=page)
             page.save_revision().publish()
+        for module in EDITORIAL_DEMOS:
+            module.load_demo(home, people)
 
     def _print_logins(self, demo: dict) -> None:
         self.stdout.write(f"Demo logins (password for all: {demo['password']}):")

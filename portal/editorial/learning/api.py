@@ -1,0 +1,5 @@
+"""REST API of E-learning, mounted under /api/ by portal.api.urls."""
+
+
+def register_api(router) -> None:
+    """Register this area's viewsets on the portal's router."""

@@ -1,0 +1,1 @@
+"""E-learning: page types and the models behind employees' interactions."""

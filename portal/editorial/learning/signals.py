@@ -1,0 +1,1 @@
+"""Contributions of E-learning to the core (home page panel...)."""

@@ -1,0 +1,1 @@
+"""News: page types and the models behind employees' interactions."""

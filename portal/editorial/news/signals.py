@@ -1,0 +1,1 @@
+"""Contributions of News to the core (home page panel...)."""

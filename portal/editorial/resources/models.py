@@ -1,0 +1,1 @@
+"""Resources: page types and the models behind employees' interactions."""

@@ -1,0 +1,1 @@
+"""Contributions of Resources to the core (home page panel...)."""

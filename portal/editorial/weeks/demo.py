@@ -1,0 +1,5 @@
+"""Demo content of Themed weeks, loaded once by `manage.py load_demo`."""
+
+
+def load_demo(home, people: dict) -> None:
+    """Create the demo content under home; people maps demo emails to users."""

@@ -1,0 +1,1 @@
+"""Themed weeks: page types and the models behind employees' interactions."""

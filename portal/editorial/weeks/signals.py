@@ -1,0 +1,1 @@
+"""Contributions of Themed weeks to the core (home page panel...)."""

@@ -1,0 +1,1 @@
+"""Wellness: page types and the models behind employees' interactions."""

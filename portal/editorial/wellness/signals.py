@@ -1,0 +1,1 @@
+"""Contributions of Wellness to the core (home page panel...)."""
