@@ -24,7 +24,13 @@ run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo
 	@echo "The portal is at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
-	$(DEV) $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application
+	@# Scheduled publishing: publish and unpublish pages whose time has come, every minute.
+	@# The loop stops by itself once the server (which takes over the shell's PID) is gone.
+	$(DEV) sh -c 'server=$$$$; \
+	  (while sleep 60 && kill -0 $$server 2>/dev/null; do \
+	    $(PY) manage.py publish_scheduled >/dev/null 2>&1; done) & \
+	  exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application'
+
 
 # Browser tests need Debian's Chromium; install it when we can (root with apt-get),
 # otherwise they are skipped with a message (CI makes that skip an error).
