@@ -51,6 +51,8 @@ ROLES: dict[str, Role] = {
             "wagtaildocs.add_document",
             "wagtaildocs.change_document",
             "wagtaildocs.choose_document",
+            "weeks.view_initiative",
+            "weeks.change_initiative",
         ),
     ),
     HR: Role(

@@ -1,0 +1,283 @@
+"""Themed-week services: the pages, the API, the admin and the home panel all go
+through these."""
+
+from __future__ import annotations
+
+import datetime
+import warnings
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from wagtail.models import Page
+
+from portal import visibility
+from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
+
+#: Largest photo an employee may upload, in bytes.
+MAX_PHOTO_SIZE = 5 * 1024 * 1024
+#: Pillow format name -> file extension of the photos we accept.
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+#: The permission of moderators (the Editor role).
+MODERATE_PERMISSION = "weeks.change_initiative"
+
+APPROVE, REJECT, FEATURE, UNFEATURE = "approve", "reject", "feature", "unfeature"
+MODERATION_ACTIONS = (APPROVE, REJECT, FEATURE, UNFEATURE)
+
+
+def can_moderate(user) -> bool:
+    """Whether ``user`` moderates initiatives (approve, reject, feature)."""
+    return visibility.is_active_user(user) and user.has_perm(MODERATE_PERMISSION)
+
+
+# --- Visibility of initiatives (registered with the one policy in signals.py) ---------
+
+
+def filter_initiatives(user, queryset: QuerySet) -> QuerySet:
+    """Initiatives of weeks the user may see: approved ones, the user's own and, for
+    moderators, all of them."""
+    weeks = visibility.filter_visible(user, ThemedWeekPage.objects.all())
+    queryset = queryset.filter(week__in=weeks.values("pk"))
+    if can_moderate(user):
+        return queryset
+    return queryset.filter(Q(status=Initiative.Status.APPROVED) | Q(author=user))
+
+
+def can_view_initiative(user, initiative: Initiative) -> bool:
+    if not visibility.can_view(user, initiative.week):
+        return False
+    return (
+        initiative.status == Initiative.Status.APPROVED
+        or initiative.author_id == user.pk
+        or can_moderate(user)
+    )
+
+
+def initiative_tokens(initiative: Initiative) -> set[str]:
+    """Who may see an initiative, for the search index (moderators aside)."""
+    if initiative.status != Initiative.Status.APPROVED:
+        return {visibility.user_token(initiative.author_id)}
+    return visibility.tokens_for_object(initiative.week)
+
+
+def register_visibility_rule() -> None:
+    visibility.register(
+        Initiative,
+        visibility.Rule(
+            can_view=can_view_initiative, filter=filter_initiatives, tokens=initiative_tokens
+        ),
+    )
+
+
+# --- Weeks ------------------------------------------------------------------------------
+
+
+def visible_weeks(user, parent: Page | None = None) -> QuerySet[ThemedWeekPage]:
+    """The weeks ``user`` may see, the running ones first, then the latest first."""
+    today = timezone.localdate()
+    queryset = ThemedWeekPage.objects.live()
+    if parent is not None:
+        queryset = queryset.child_of(parent)
+    return (
+        visibility.filter_visible(user, queryset)
+        .annotate(
+            running=Case(
+                When(start_date__lte=today, end_date__gte=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("image")
+        .order_by("-running", "-start_date", "pk")
+    )
+
+
+def current_week(user, today: datetime.date | None = None) -> ThemedWeekPage | None:
+    """The week running ``today`` that ``user`` may see (the one started last when
+    several overlap), or ``None``."""
+    today = today or timezone.localdate()
+    return (
+        visibility.filter_visible(
+            user,
+            ThemedWeekPage.objects.live().filter(start_date__lte=today, end_date__gte=today),
+        )
+        .select_related("image")
+        .order_by("-start_date", "end_date", "pk")
+        .first()
+    )
+
+
+def visible_week_or_404(user, week_id) -> ThemedWeekPage:
+    """The week ``week_id`` if ``user`` may see it; 404 otherwise, as if absent."""
+    try:
+        return visibility.filter_visible(user, ThemedWeekPage.objects.all()).get(pk=week_id)
+    except (ThemedWeekPage.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def week_index(user) -> ThemedWeekIndexPage | None:
+    """The themed weeks index, if it exists and ``user`` may see it."""
+    return visibility.filter_visible(user, ThemedWeekIndexPage.objects.all()).first()
+
+
+def linked_pages(user, week: ThemedWeekPage, request=None) -> list[dict]:
+    """The news, sessions and courses linked to the week that ``user`` may see, in the
+    editor's order, as title, kind (the page type's name) and url. Two queries."""
+    page_ids = list(week.items.values_list("page_id", flat=True))
+    if not page_ids:
+        return []
+    pages = visibility.filter_visible(user, Page.objects.filter(pk__in=page_ids)).in_bulk()
+    described = []
+    for page_id in page_ids:
+        page = pages.get(page_id)
+        if page is None:
+            continue
+        kind = page.specific_class._meta.verbose_name if page.specific_class else ""
+        described.append(
+            {"title": page.title, "kind": str(kind), "url": page.get_url(request) or ""}
+        )
+    return described
+
+
+# --- Initiatives ------------------------------------------------------------------------
+
+
+def visible_initiatives(user, week: ThemedWeekPage) -> QuerySet[Initiative]:
+    """The initiatives of ``week`` that ``user`` may see: approved ones (featured first),
+    the user's own pending or rejected ones and, for moderators, everything."""
+    return (
+        visibility.filter_visible(user, Initiative.objects.filter(week=week))
+        .select_related("author")
+        .order_by("-featured", "status", "-created_at", "-pk")
+    )
+
+
+def featured_initiatives(user, week: ThemedWeekPage, limit: int = 2) -> list[Initiative]:
+    """A few approved, featured initiatives of ``week`` (for the home page)."""
+    return list(
+        visibility.filter_visible(
+            user,
+            Initiative.objects.filter(week=week, featured=True, status=Initiative.Status.APPROVED),
+        )
+        .select_related("author")
+        .order_by("-moderated_at", "-pk")[:limit]
+    )
+
+
+def validate_photo(photo) -> str:
+    """Check an uploaded photo by its content, not its name: at most
+    :data:`MAX_PHOTO_SIZE` bytes, and a JPEG, PNG or WebP image Pillow can read.
+
+    Returns the file extension of the detected format; raises ``ValidationError``
+    (whose messages name the photo) otherwise."""
+    if photo.size is not None and photo.size > MAX_PHOTO_SIZE:
+        raise ValidationError(
+            _("The photo is too large (%(size)s MB at most).")
+            % {"size": MAX_PHOTO_SIZE // (1024 * 1024)},
+            code="file_too_large",
+        )
+    not_an_image = ValidationError(
+        _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
+    )
+    try:
+        photo.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(photo) as image:
+                image_format = image.format
+                image.verify()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise not_an_image from exc
+    finally:
+        photo.seek(0)
+    if image_format not in PHOTO_FORMATS:
+        raise not_an_image
+    return PHOTO_FORMATS[image_format]
+
+
+def submit_initiative(
+    user, week: ThemedWeekPage, *, title: str, description: str = "", photo=None
+) -> Initiative:
+    """Record ``user``'s initiative for ``week``, waiting for moderation.
+
+    Raises ``Http404`` when the user may not see the week and ``ValidationError`` (by
+    field) for bad input; in both cases nothing is written, file included."""
+    if not visibility.can_view(user, week):
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    title = (title or "").strip()
+    if not title:
+        errors["title"] = [_("Give your initiative a title.")]
+    extension = None
+    if photo is not None:
+        try:
+            extension = validate_photo(photo)
+        except ValidationError as error:
+            errors["photo"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    initiative = Initiative(week=week, author=user, title=title, description=description or "")
+    initiative.full_clean(exclude=["photo", "week", "author"])
+    if photo is not None:
+        photo.name = f"photo.{extension}"
+        initiative.photo = photo
+    try:
+        with transaction.atomic():
+            initiative.save()
+    except Exception:
+        if initiative.photo and initiative.photo.name:
+            initiative.photo.storage.delete(initiative.photo.name)
+        raise
+    return initiative
+
+
+def moderate_initiative(user, initiative: Initiative, action: str) -> Initiative:
+    """Apply a moderator's decision: approve, reject, feature (approves too) or
+    unfeature. Raises ``PermissionDenied`` for people who do not moderate."""
+    if not can_moderate(user):
+        raise PermissionDenied
+    if action not in MODERATION_ACTIONS:
+        raise ValidationError(
+            {"action": [_("Unknown action: choose approve, reject, feature or unfeature.")]}
+        )
+    if action == APPROVE:
+        initiative.status = Initiative.Status.APPROVED
+    elif action == REJECT:
+        initiative.status = Initiative.Status.REJECTED
+        initiative.featured = False
+    elif action == FEATURE:
+        initiative.status = Initiative.Status.APPROVED
+        initiative.featured = True
+    else:
+        initiative.featured = False
+    initiative.moderated_by = user
+    initiative.moderated_at = timezone.now()
+    initiative.save(update_fields=["status", "featured", "moderated_by", "moderated_at"])
+    return initiative
+
+
+def pending_initiatives() -> QuerySet[Initiative]:
+    """Initiatives waiting for a moderator, oldest first (the admin's queue)."""
+    return (
+        Initiative.objects.filter(status=Initiative.Status.SUBMITTED)
+        .select_related("author", "week")
+        .order_by("created_at", "pk")
+    )
+
+
+def photo_url(initiative: Initiative, week_url: str) -> str:
+    """Where the photo is served, through the week page (which checks visibility)."""
+    if not initiative.photo:
+        return ""
+    return week_url.rstrip("/") + f"/initiatives/{initiative.pk}/photo/"

@@ -1,0 +1,59 @@
+"""Employee views of a themed week, served through the week page's routes."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal import visibility
+from portal.editorial.weeks import services
+from portal.editorial.weeks.forms import InitiativeForm
+from portal.editorial.weeks.models import Initiative
+
+
+@require_POST
+def submit_initiative(request, week):
+    """Submit the week page's form; on errors, show the page again with them (400)."""
+    form = InitiativeForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.submit_initiative(
+                request.user,
+                week,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                photo=form.cleaned_data["photo"] or None,
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, field_errors)
+        else:
+            messages.success(
+                request, _("Thank you! Your initiative will appear once an editor approves it.")
+            )
+            return redirect(week.url + "#initiatives")
+    response = week.render(request, context_overrides={"form": form})
+    response.status_code = 400
+    return response
+
+
+def initiative_photo(request, week, initiative_id: int):
+    """The photo of an initiative, to whoever may see the initiative (404 otherwise)."""
+    initiative = (
+        visibility.filter_visible(request.user, Initiative.objects.filter(week=week))
+        .filter(pk=initiative_id)
+        .first()
+    )
+    if initiative is None or not initiative.photo:
+        raise Http404
+    content_type = mimetypes.guess_type(initiative.photo.name)[0] or "application/octet-stream"
+    response = FileResponse(initiative.photo.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
