@@ -1,0 +1,69 @@
+"""The employee's actions on course and lesson pages (routes of the page types): enrol,
+mark a lesson done, answer a quiz. POST only; each redirects back with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from portal.editorial.learning import services
+
+
+def enrol(request, course):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        _enrolment, created = services.enrol(request.user, course)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect(course.url)
+    if created:
+        messages.success(request, _("You are enrolled. Good learning!"))
+    return redirect(services.resume_url(request.user, course))
+
+
+def complete(request, lesson):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.complete_lesson(request.user, lesson)
+    except services.LearningError as error:
+        messages.error(request, str(error))
+        return redirect(lesson.url)
+    messages.success(request, _("Lesson marked as done."))
+    return redirect(services.resume_url(request.user, lesson.course))
+
+
+def quiz(request, lesson):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    answers = {
+        key.removeprefix("question-"): request.POST.getlist(key)
+        for key in request.POST
+        if key.startswith("question-")
+    }
+    try:
+        result = services.submit_quiz(request.user, lesson, answers)
+    except services.LearningError as error:
+        details = [message for messages_ in error.errors.values() for message in messages_]
+        messages.error(request, " ".join([str(error), *details]))
+        return redirect(lesson.url)
+    values = {"score": result.score, "correct": result.correct, "total": result.total}
+    if result.passed:
+        messages.success(
+            request,
+            _("Quiz passed: %(score)s%% (%(correct)s of %(total)s correct). Lesson done.") % values,
+        )
+    else:
+        values["pass_mark"] = result.pass_mark
+        messages.error(
+            request,
+            _(
+                "Not passed yet: %(score)s%% (%(correct)s of %(total)s correct); "
+                "%(pass_mark)s%% is needed. Try again."
+            )
+            % values,
+        )
+    return redirect(lesson.url)
