@@ -1,16 +1,32 @@
 """Data-protection requests: export or erase everything the portal holds about a person.
 
-Each plugin's ``privacy.py`` provides ``export_user_data(user)`` (JSON-serialisable data)
+Each plugin's (and core app's) ``privacy.py`` provides ``export_user_data(user)`` (JSON-serialisable data)
 and ``erase_user_data(user)``. Erasure runs in one transaction: if any plugin fails,
 nothing is erased.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+from collections.abc import Iterator
+from types import ModuleType
+
+from django.apps import apps
 from django.db import transaction
 
 from portal import signals
-from portal.plugins import plugin_submodules
+from portal.plugins import PluginConfig
+
+
+def privacy_modules() -> Iterator[tuple[str, ModuleType]]:
+    """``(label, module)`` for every enabled plugin and core app shipping ``privacy.py``."""
+    for config in apps.get_app_configs():
+        if not (isinstance(config, PluginConfig) or config.name.startswith("portal.")):
+            continue
+        dotted = f"{config.name}.privacy"
+        if importlib.util.find_spec(dotted) is not None:
+            yield config.label, importlib.import_module(dotted)
 
 
 def export_user_data(user) -> dict:
@@ -26,8 +42,8 @@ def export_user_data(user) -> dict:
             "roles": user.role_names,
         }
     }
-    for config, module in plugin_submodules("privacy"):
-        data[config.label] = module.export_user_data(user)
+    for label, module in privacy_modules():
+        data[label] = module.export_user_data(user)
     return data
 
 
@@ -35,7 +51,7 @@ def export_user_data(user) -> dict:
 def erase_user_data(user) -> None:
     """Erase the person's content in every plugin and anonymise the account (kept
     inactive so that references from other people's content stay valid)."""
-    for _config, module in plugin_submodules("privacy"):
+    for _label, module in privacy_modules():
         module.erase_user_data(user)
     signals.user_erased.send(sender=type(user), user=user)
     user.first_name = ""

@@ -133,6 +133,7 @@ class TestSubmodules:
         exported = privacy.export_user_data(employee)
         assert exported["sample_plugin"] == [{"text": "mine"}]
         assert exported["account"]["email"] == "employee@example.com"
+        assert exported["learning"] == []  # core apps answer data requests too
         privacy.erase_user_data(employee)
         assert not Note.objects.exists()
         employee.refresh_from_db()
