@@ -21,7 +21,31 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
             return None
         if _is_api_view(view_func):
             return None
+        feed_reader = _token_feed_reader(request)
+        if feed_reader is not None:
+            # The request goes on as that person: it sees exactly what they would see.
+            request.user = feed_reader
+            return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+#: Feed readers cannot use the session: a feed URL may carry the reader's API token as
+#: ``?token=``. Only a valid token of an active person lets the request through.
+TOKEN_FEED_SUFFIXES = ("/feed/rss/", "/feed/atom/")
+
+
+def _token_feed_reader(request):
+    key = request.GET.get("token", "")
+    if not key or not request.path.endswith(TOKEN_FEED_SUFFIXES):
+        return None
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return None
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
 
 
 def _is_api_view(view_func) -> bool:

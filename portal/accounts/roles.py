@@ -53,6 +53,10 @@ ROLES: dict[str, Role] = {
             "wagtaildocs.choose_document",
             "weeks.view_initiative",
             "weeks.change_initiative",
+            "news.view_newscategory",
+            "news.add_newscategory",
+            "news.change_newscategory",
+            "news.delete_newscategory",
         ),
     ),
     HR: Role(

@@ -1,0 +1,70 @@
+"""RSS 2.0 and Atom feeds of a news index, listing only what their reader may see."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from portal.editorial.news import services
+
+#: News items in a feed.
+FEED_LENGTH = 20
+
+
+class NewsFeed(Feed):
+    """The latest news of one index, as ``reader`` may see them."""
+
+    feed_type = Rss201rev2Feed
+
+    def __init__(self, news_index, reader):
+        super().__init__()
+        self.news_index = news_index
+        self.reader = reader
+
+    def title(self) -> str:
+        return self.news_index.title
+
+    def link(self) -> str:
+        return self.news_index.url or "/"
+
+    def description(self) -> str:
+        return _("The latest news of %(title)s.") % {"title": self.news_index.title}
+
+    def items(self):
+        news = services.visible_news(self.reader, self.news_index)
+        return news.select_related("author", "category")[:FEED_LENGTH]
+
+    def item_title(self, item) -> str:
+        return item.title
+
+    def item_description(self, item) -> str:
+        return item.summary
+
+    def item_link(self, item) -> str:
+        return item.url or "/"
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.first_published_at
+
+    def item_author_name(self, item) -> str:
+        return item.author_name
+
+    def item_categories(self, item):
+        return [item.category.name] if item.category else []
+
+
+class AtomNewsFeed(NewsFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self) -> str:
+        return self.description()
+
+
+def build_feed(kind: str, news_index, reader) -> NewsFeed:
+    """The feed of ``kind`` ("rss" or "atom") for ``reader``."""
+    klass = AtomNewsFeed if kind == "atom" else NewsFeed
+    return klass(news_index, reader)
