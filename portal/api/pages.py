@@ -15,6 +15,13 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
 
     permission_classes = [IsAuthenticated]
 
+    def get_queryset(self):
+        # A page type may load its related objects in bulk for API listings, so that a
+        # listing costs the same queries whatever its length.
+        queryset = super().get_queryset()
+        optimise = getattr(queryset.model, "api_listing_queryset", None)
+        return optimise(queryset) if optimise is not None else queryset
+
     def get_base_queryset(self):
         cached = getattr(self, "_portal_base_queryset", None)
         if cached is not None:

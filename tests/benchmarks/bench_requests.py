@@ -80,6 +80,12 @@ def endpoints(ctx: Context) -> list[Endpoint]:
         Endpoint("home page", "/", _check_html("Hello, Bench", "Useful pages", "My bookmarks")),
         Endpoint("bookmarks API", "/api/bookmarks/", _check_api_bookmarks(expected)),
         Endpoint("pages API", "/api/v2/pages/", _check_api_pages),
+        Endpoint(
+            "news via pages API",
+            "/api/v2/pages/?type=news.NewsPage&fields=date,summary,category_name,tag_names&order=-date",
+            _check_api_pages,
+        ),
+        Endpoint("news index page", "/news/", _check_html("news")),
         Endpoint("my bookmarks", "/bookmarks/", _check_html('class="card-list"')),
     ]
 

@@ -97,6 +97,8 @@ def seed(sizes: Sizes, rng: random.Random | None = None) -> Seeded:
         home.welcome = "<p>Welcome to the <b>intranet</b>. Everything you need is here.</p>"
         home.save_revision().publish()
         pages, visible = _seed_pages(home, sizes.pages, rng)
+    with transaction.atomic():
+        news = _seed_news(home, sizes.pages, rng)
     bench_user = users[0]
     owners = [bench_user, *rng.sample(users[1:], min(sizes.bookmark_owners - 1, len(users) - 1))]
     count = 0
@@ -113,6 +115,23 @@ def seed(sizes: Sizes, rng: random.Random | None = None) -> Seeded:
         visible_pages=visible,
         bookmarks=count,
     )
+
+
+def _seed_news(home, count: int, rng) -> int:
+    """A news index with ``count`` news items over three categories, as editors publish."""
+    from portal.editorial.news.factories import make_category, make_news, make_news_index
+
+    index = make_news_index(home)
+    categories = [make_category(name) for name in ("Company", "HR", "IT")]
+    for i in range(count):
+        make_news(
+            index,
+            f"News {i}: {rng.choice(['New office', 'Team lunch', 'Security tips', 'Results'])}",
+            category=rng.choice(categories),
+            summary="What happened this week, in short.",
+            tags=(rng.choice(["office", "people", "it"]),),
+        )
+    return count
 
 
 def _seed_departments() -> dict[str, Department]:

@@ -302,6 +302,17 @@ class NewsPage(Page):
             self.colleague = None
         return super().save(*args, **kwargs)
 
+    @classmethod
+    def api_listing_queryset(cls, queryset):
+        """Related objects for the pages API, loaded in bulk (see portal.api.pages)."""
+        from django.db.models import Prefetch
+        from wagtail.images import get_image_model
+
+        images = get_image_model().objects.prefetch_renditions()
+        return queryset.select_related("category", "author", "colleague").prefetch_related(
+            "tags", Prefetch("hero_image", queryset=images)
+        )
+
     @property
     def category_name(self) -> str:
         return self.category.name if self.category else ""

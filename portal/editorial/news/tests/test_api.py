@@ -66,3 +66,40 @@ def test_anonymous_gets_no_categories(api_client, categories):
 def test_the_categories_endpoint_is_read_only(employee_client):
     response = employee_client.post("/api/news/categories/", {"name": "X", "slug": "x"})
     assert response.status_code == 405
+
+
+def test_listing_news_through_the_pages_api_costs_the_same_queries_whatever_its_length(
+    employee_client, news_index, categories
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = "/api/v2/pages/?type=news.NewsPage&fields=date,category_name,tag_names,hero_image_url"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert employee_client.get(url).status_code == 200
+        return len(context)
+
+    image = make_image()
+    for i in range(2):
+        make_news(
+            news_index,
+            f"Story {i}",
+            category=categories["it"],
+            tags=("a", "b"),
+            hero_image=image,
+            hero_alt="A picture",
+        )
+    queries()  # warm the caches and create the rendition
+    few = queries()
+    for i in range(2, 12):
+        make_news(
+            news_index,
+            f"Story {i}",
+            category=categories["hr"],
+            tags=("c",),
+            hero_image=image,
+            hero_alt="A picture",
+        )
+    assert queries() == few
