@@ -98,7 +98,7 @@ def seed(sizes: Sizes, rng: random.Random | None = None) -> Seeded:
         home.save_revision().publish()
         pages, visible = _seed_pages(home, sizes.pages, rng)
     with transaction.atomic():
-        news = _seed_news(home, sizes.pages, rng)
+        _seed_news(home, sizes.pages, rng)
     bench_user = users[0]
     owners = [bench_user, *rng.sample(users[1:], min(sizes.bookmark_owners - 1, len(users) - 1))]
     count = 0
