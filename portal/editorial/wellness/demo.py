@@ -1,5 +1,151 @@
-"""Demo content of Wellness, loaded once by `manage.py load_demo`."""
+"""Demo content of Wellness, loaded once by `manage.py load_demo`: a wellness section with
+a week of sessions starting tomorrow, one of them full with someone on its waiting list."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from portal.accounts import roles
+from portal.editorial.wellness import services
+from portal.editorial.wellness.models import WellnessIndexPage, WellnessSessionPage
+
+Level = WellnessSessionPage.Level
+
+#: (days from today, local start time, duration, title, place, online, coach, level,
+#: capacity, description)
+SESSIONS = [
+    (
+        1,
+        time(12, 30),
+        45,
+        "Lunchtime yoga",
+        "Room Everest, 5th floor",
+        "",
+        "Léa Moreau",
+        Level.ALL,
+        12,
+        "<p>Gentle flow to stretch after a morning at the desk. Mats are provided; "
+        "comfortable clothes are enough.</p>",
+    ),
+    (
+        2,
+        time(18, 0),
+        60,
+        "Running club: riverside loop",
+        "Main entrance",
+        "",
+        "Hugo Lambert",
+        Level.INTERMEDIATE,
+        15,
+        "<p>An 8 km loop along the river at a chatty pace. Showers are open until 8 pm.</p>",
+    ),
+    (
+        3,
+        time(13, 0),
+        20,
+        "Guided meditation",
+        "",
+        "https://meet.example.com/wellness-meditation",
+        "Sarah Cohen",
+        Level.BEGINNER,
+        2,
+        "<p>Twenty quiet minutes online to breathe and reset. Cameras off welcome.</p>",
+    ),
+    (
+        4,
+        time(12, 15),
+        50,
+        "Pilates: core and posture",
+        "Room Everest, 5th floor",
+        "",
+        "Léa Moreau",
+        Level.INTERMEDIATE,
+        10,
+        "<p>Strengthen your core and back; ideal if you sit most of the day.</p>",
+    ),
+    (
+        5,
+        time(9, 0),
+        30,
+        "Morning stretching",
+        "Patio",
+        "https://meet.example.com/wellness-stretching",
+        "Hugo Lambert",
+        Level.ALL,
+        20,
+        "<p>Wake up your body before the first meeting, on the patio or from home.</p>",
+    ),
+    (
+        6,
+        time(12, 30),
+        60,
+        "Lunch walk in the park",
+        "Main entrance",
+        "",
+        "Nadia Petit",
+        Level.BEGINNER,
+        25,
+        "<p>A relaxed walk to the park and back. Bring a sandwich if you like.</p>",
+    ),
+    (
+        7,
+        time(17, 30),
+        45,
+        "Sophrology: sleep better",
+        "",
+        "https://meet.example.com/wellness-sophrology",
+        "Sarah Cohen",
+        Level.ALL,
+        30,
+        "<p>Breathing and relaxation exercises to carry into your evenings.</p>",
+    ),
+]
+
+#: The guided meditation is full (capacity 2) and the demo employee waits for a place.
+FULL_SESSION = "Guided meditation"
+FULL_SESSION_PEOPLE = ["sales@example.com", "hr@example.com"]
+WAITING_PERSON = "employee@example.com"
 
 
 def load_demo(home, people: dict) -> None:
     """Create the demo content under home; people maps demo emails to users."""
+    section = home.add_child(
+        instance=WellnessIndexPage(
+            title="Wellness",
+            slug="wellness",
+            intro="<p>Sport and relaxation sessions during the working week. Book a place; "
+            "when a session is full, join its waiting list and we will email you if a "
+            "place frees up.</p>",
+        )
+    )
+    section.save_revision().publish()
+    roles.section_editors("Wellness editors", section)
+
+    today = timezone.localdate()
+    sessions = {}
+    for days, at, minutes, title, place, online_url, coach, level, capacity, intro in SESSIONS:
+        starts_at = timezone.make_aware(datetime.combine(today + timedelta(days=days), at))
+        session = section.add_child(
+            instance=WellnessSessionPage(
+                title=title,
+                starts_at=starts_at,
+                duration_minutes=minutes,
+                place=place,
+                online_url=online_url,
+                coach=coach,
+                level=level,
+                capacity=capacity,
+                intro=intro,
+            )
+        )
+        session.save_revision().publish()
+        sessions[title] = session
+
+    full = sessions[FULL_SESSION]
+    for email in FULL_SESSION_PEOPLE:
+        services.book_session(people[email], full)
+    services.book_session(people[WAITING_PERSON], full)
+    services.book_session(people["sales@example.com"], sessions["Lunchtime yoga"])
+    services.book_session(people["admin@example.com"], sessions["Running club: riverside loop"])

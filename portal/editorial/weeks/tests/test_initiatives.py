@@ -218,10 +218,14 @@ class TestModeration:
         initiative.refresh_from_db()
         assert initiative.status == Initiative.Status.APPROVED and initiative.featured
 
+    def test_editors_moderate_initiatives(self, editor):
+        assert editor.has_perm("weeks.change_initiative")
+
     def test_the_admin_queue_needs_the_permission(self, client, week, colleague, departments):
         initiative = make_initiative(week, colleague)
-        plain_editor = make_user("plain-editor@example.com", role="editor")
-        client.force_login(plain_editor)
+        # HR may use the admin but does not moderate initiatives (editors do).
+        hr_person = make_user("hr-person@example.com", role="hr")
+        client.force_login(hr_person)
         assert client.get("/admin/weeks/initiatives/").status_code in (302, 403)
         client.post(f"/admin/weeks/initiatives/{initiative.pk}/moderate/", {"action": "approve"})
         initiative.refresh_from_db()
