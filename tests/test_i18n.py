@@ -66,11 +66,14 @@ def test_the_compiled_catalogue_matches_the_source():
     entries = parse_po(CATALOGUE / "django.po")
     with open(CATALOGUE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = {
-        msgid: entry["msgstr"]
-        for msgid, entry in entries.items()
-        if entry["msgstr"] and compiled._catalog.get(msgid) != entry["msgstr"]
-    }
+    stale = {}
+    for msgid, entry in entries.items():
+        if entry["plural"]:  # compiled plural forms are keyed (msgid, index)
+            for index, form in enumerate(entry["plural"]):
+                if compiled._catalog.get((msgid, index)) != form:
+                    stale[f"{msgid}[{index}]"] = form
+        elif entry["msgstr"] and compiled._catalog.get(msgid) != entry["msgstr"]:
+            stale[msgid] = entry["msgstr"]
     assert stale == {}, "run `make messages` to recompile portal/locale"
 
 

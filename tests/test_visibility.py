@@ -298,3 +298,20 @@ class TestPageAudiences:
         assert client.get(child.url).status_code == 404
         client.force_login(employee)
         assert client.get(child.url).status_code == 200
+
+
+def test_the_home_page_lists_only_sections_the_visitor_may_see(
+    client, home_page, departments, employee, colleague
+):
+    from portal.core.models import PageAudience
+
+    section = make_content_page(home_page, "Engineering corner")
+    PageAudience.objects.create(page=section, department=departments["engineering"])
+    make_content_page(section, "Deploy guide")
+    make_content_page(home_page, "Open to all")
+    client.force_login(colleague)
+    html = client.get("/").content.decode()
+    assert "Open to all" in html and "Engineering corner" not in html
+    client.force_login(employee)
+    assert "Engineering corner" in client.get("/").content.decode()
+    assert "Deploy guide" in client.get(section.url).content.decode()

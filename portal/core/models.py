@@ -14,7 +14,7 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal import visibility as visibility_tokens
+from portal import visibility
 
 
 class BodyBlock(blocks.StreamBlock):
@@ -61,7 +61,7 @@ class PageAudience(Orderable):
 
     def save(self, *args, **kwargs) -> None:
         if self.department_id:
-            self.token = visibility_tokens.department_token(self.department_id)
+            self.token = visibility.department_token(self.department_id)
         super().save(*args, **kwargs)
 
 
@@ -108,7 +108,13 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["panels"] = collect_home_panels(request)
+        context["children"] = visible_children(self, request)
         return context
+
+
+def visible_children(page, request):
+    """The page's children the visitor may see (audiences and restrictions included)."""
+    return visibility.filter_visible(request.user, page.get_children().live()).specific()
 
 
 class ContentPage(Page):
@@ -132,3 +138,8 @@ class ContentPage(Page):
     class Meta:
         verbose_name = _("content page")
         verbose_name_plural = _("content pages")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = visible_children(self, request)
+        return context
