@@ -315,3 +315,14 @@ def test_the_home_page_lists_only_sections_the_visitor_may_see(
     client.force_login(employee)
     assert "Engineering corner" in client.get("/").content.decode()
     assert "Deploy guide" in client.get(section.url).content.decode()
+
+
+def test_pages_below_an_unpublished_page_are_withdrawn_too(client, home_page, employee):
+    course = make_content_page(home_page, "Old course")
+    lesson = make_content_page(course, "Old lesson")
+    course.unpublish()
+    employee = type(employee).objects.get(pk=employee.pk)
+    assert not visibility.can_view(employee, lesson)
+    assert not visibility.filter_visible(employee, type(lesson).objects.filter(pk=lesson.pk))
+    client.force_login(employee)
+    assert client.get("/old-course/old-lesson/").status_code == 404

@@ -32,6 +32,10 @@ def _blocked_paths(user) -> list[str]:
     for path, token in PageAudience.objects.values_list("page__path", "token"):
         audiences.setdefault(path, set()).add(token)
     blocked = [path for path, allowed in audiences.items() if not allowed & tokens]
+    # A page below an unpublished one (a lesson of a withdrawn course) is withdrawn too.
+    blocked += Page.objects.filter(live=False, numchild__gt=0, depth__gt=1).values_list(
+        "path", flat=True
+    )
 
     user_groups = set(user.groups.values_list("pk", flat=True))
     for restriction in PageViewRestriction.objects.select_related("page").prefetch_related(
@@ -49,11 +53,14 @@ def _blocked_paths(user) -> list[str]:
 
 
 def audience_allows(user, page) -> bool:
-    """Whether the portal's audiences let ``user`` see ``page`` (Wagtail's own view
-    restrictions aside: page serving checks those itself, with its password form)."""
+    """Whether the portal's audiences let ``user`` see ``page``, and no ancestor is
+    unpublished (Wagtail's own view restrictions aside: page serving checks those itself,
+    with its password form)."""
     from portal.core.models import PageAudience
 
     lineage = [page.path[:i] for i in range(4, len(page.path) + 1, 4)]
+    if Page.objects.filter(path__in=lineage[1:-1], live=False).exists():
+        return False
     rows = PageAudience.objects.filter(page__path__in=lineage).values_list("page__path", "token")
     by_path: dict[str, set[str]] = {}
     for path, token in rows:
