@@ -1,8 +1,8 @@
 """Data-protection requests: export or erase everything the portal holds about a person.
 
-Each plugin's (and core app's) ``privacy.py`` provides ``export_user_data(user)`` (JSON-serialisable data)
-and ``erase_user_data(user)``. Erasure runs in one transaction: if any plugin fails,
-nothing is erased.
+Each plugin's (and core app's) ``privacy.py`` provides ``export_user_data(user)``
+(JSON-serialisable data) and ``erase_user_data(user)``. Erasure runs in one transaction:
+if any of them fails, nothing is erased.
 """
 
 from __future__ import annotations
