@@ -93,3 +93,13 @@ def employee_client(employee):
 def logged_in(client, employee):
     client.force_login(employee)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _language_does_not_leak_between_tests():
+    """A request in French leaves French active in the test thread; reset it after each
+    test so that no test depends on the order the suite runs in."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
