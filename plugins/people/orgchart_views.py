@@ -1,0 +1,3 @@
+"""The interactive org chart page."""
+
+urlpatterns: list = []

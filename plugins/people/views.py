@@ -1,0 +1,3 @@
+"""Directory and profile pages."""
+
+urlpatterns: list = []
