@@ -11,6 +11,12 @@ from portal import visibility
 _BLOCKED_CACHE_ATTR = f"{visibility.USER_CACHE_PREFIX}blocked_page_paths"
 
 
+def _lineage(page) -> list[str]:
+    """Tree paths of the page's ancestors and of the page itself, from the root down."""
+    step = page.steplen
+    return [page.path[:i] for i in range(step, len(page.path) + 1, step)]
+
+
 def _blocked_paths(user) -> list[str]:
     """Tree paths of the page restrictions this user does not pass (once per user object).
 
@@ -58,7 +64,7 @@ def audience_allows(user, page) -> bool:
     with its password form)."""
     from portal.core.models import PageAudience
 
-    lineage = [page.path[:i] for i in range(4, len(page.path) + 1, 4)]
+    lineage = _lineage(page)
     if Page.objects.filter(path__in=lineage[1:-1], live=False).exists():
         return False
     rows = PageAudience.objects.filter(page__path__in=lineage).values_list("page__path", "token")
@@ -94,7 +100,7 @@ def page_tokens(page) -> set[str]:
 
     if not page.live:
         return set()
-    lineage = [page.path[:i] for i in range(4, len(page.path) + 1, 4)]
+    lineage = _lineage(page)
     if (
         PageViewRestriction.objects.filter(page__path__in=lineage)
         .exclude(restriction_type=PageViewRestriction.LOGIN)
