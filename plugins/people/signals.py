@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 
 from plugins.people.services import ensure_profile
+from portal import signals
 
 
 def create_profile(sender, instance, created, raw=False, **kwargs):
@@ -12,3 +13,17 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
 
 
 post_save.connect(create_profile, sender=get_user_model(), dispatch_uid="people_create_profile")
+
+
+def nav_entry(sender, request, **kwargs):
+    """ "People" in the main navigation."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _
+
+    from portal.navigation import NavItem
+
+    url = reverse("people:directory")
+    return NavItem(label=_("People"), url=url, icon="people", order=30, active_prefix=url)
+
+
+signals.nav_items.connect(nav_entry, dispatch_uid="people_nav")

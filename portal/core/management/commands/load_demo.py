@@ -6,7 +6,9 @@ command does nothing, so a second run never duplicates or overwrites anything.""
 import json
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.models import Site
@@ -24,6 +26,8 @@ from portal.editorial.wellness import demo as wellness_demo
 EDITORIAL_DEMOS = [news_demo, learning_demo, wellness_demo, resources_demo, weeks_demo]
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo" / "portal.json"
+#: The demo company's org chart (people plugin), loaded through the HR importer.
+PEOPLE_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "people" / "org.xlsx"
 
 
 class Command(BaseCommand):
@@ -40,6 +44,13 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._load(demo)
+                if apps.is_installed("plugins.people") and PEOPLE_FIXTURE.exists():
+                    call_command(
+                        "import_orgchart",
+                        str(PEOPLE_FIXTURE),
+                        stdout=self.stdout,
+                        stderr=self.stderr,
+                    )
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins(demo)
 
