@@ -171,8 +171,14 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        # The people plugin will give each person a profile page.
-        return ""
+        """The person's profile page, when the people plugin is enabled."""
+        from django.urls import NoReverseMatch, reverse
+
+        profile = getattr(self, "profile", None)
+        try:
+            return reverse("people:profile", args=[profile.pk]) if profile else ""
+        except NoReverseMatch:
+            return ""
 
     @property
     def role_names(self) -> list[str]:
