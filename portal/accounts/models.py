@@ -171,14 +171,9 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        """The person's profile page, when the people plugin is enabled."""
-        from django.urls import NoReverseMatch, reverse
-
-        profile = getattr(self, "profile", None)
-        try:
-            return reverse("people:profile", args=[profile.pk]) if profile else ""
-        except NoReverseMatch:
-            return ""
+        # The people plugin's profile pages are keyed by profile id; linking people from
+        # here without a query per person is left for later.
+        return ""
 
     @property
     def role_names(self) -> list[str]:
