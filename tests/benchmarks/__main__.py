@@ -52,6 +52,9 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="keep the test suite's sample plugin installed (left out by default: the product "
         "does not ship it)",
     )
+    parser.add_argument(
+        "--only", help="run only the module bench_<ONLY> (e.g. --only import)", default=""
+    )
     args = parser.parse_args(argv)
     args.rounds = args.rounds or (2 if args.quick else 7)
     args.requests = args.requests or (5 if args.quick else 30)
@@ -113,10 +116,12 @@ def describe_database(connection) -> str:
     )
 
 
-def bench_modules() -> list:
+def bench_modules(only: str = "") -> list:
     package = importlib.import_module("tests.benchmarks")
     names = sorted(
-        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_")
+        m.name
+        for m in pkgutil.iter_modules(package.__path__)
+        if m.name.startswith("bench_") and (not only or m.name == f"bench_{only}")
     )
     return [importlib.import_module(f"tests.benchmarks.{name}") for name in names]
 
@@ -188,7 +193,7 @@ def main(argv=None) -> int:
             show_queries=args.show_queries,
         )
         with override_settings(ROOT_URLCONF="tests.benchmarks.urls"):
-            for module in bench_modules():
+            for module in bench_modules(args.only):
                 if not module.run(ctx):
                     ok = False
                     print(f"{module.__name__}: BROKEN", flush=True)
