@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from plugins.bookmarks import services
-from portal import signals
+from portal import signals, visibility
 from portal.navigation import HomePanel, NavItem
 
 
@@ -33,7 +33,9 @@ def home_panel(sender, request, **kwargs):
 
 
 def bookmark_button(sender, request, obj, **kwargs):
-    if not isinstance(obj, Page):
+    """A Bookmark button next to pages and any other object the visibility policy knows
+    (a person's profile shows one for the person)."""
+    if not (isinstance(obj, Page) or visibility.is_known(type(obj))):
         return None
     return render_to_string(
         "bookmarks/button.html",

@@ -130,6 +130,15 @@ def me(request):
     return redirect("people:profile", pk=ensure_profile(request.user).pk)
 
 
+def by_user(request, user_id: int):
+    """The profile of an account, by account id: what ``User.get_absolute_url`` links to,
+    so that lists of people (bookmarks...) link profiles without a query per person."""
+    profile = visible_profiles(request.user).filter(user_id=user_id).first()
+    if profile is None:
+        raise Http404
+    return redirect("people:profile", pk=profile.pk)
+
+
 def edit_me(request):
     """Edit one's own profile: the self-service fields; HR's fields are shown read-only."""
     profile = ensure_profile(request.user)
@@ -191,6 +200,7 @@ def profile_url(profile: Profile) -> str:
 urlpatterns = [
     path("", directory, name="directory"),
     path("me/", me, name="me"),
+    path("account/<int:user_id>/", by_user, name="by_user"),
     path("me/edit/", edit_me, name="edit_me"),
     path("completeness/", completeness_report, name="completeness"),
     path("<int:pk>/", profile_detail, name="profile"),
