@@ -10,11 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from plugins.people.models import LanguageTag, Profile, SkillTag
 from portal import visibility
 from portal.accounts.models import Department, User
+from portal.files import image_format
 
 #: At most this many bytes for an uploaded photo.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -28,20 +28,10 @@ def validate_photo(upload) -> None:
     """Raise ``ValidationError`` unless ``upload`` is a JPEG, PNG or WebP of 5 MB at most."""
     if upload.size > MAX_PHOTO_BYTES:
         raise ValidationError(_("The photo must be 5 MB or smaller."), code="too_large")
-    position = upload.tell() if hasattr(upload, "tell") else 0
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image_format = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+    if image_format(upload) not in PHOTO_FORMATS:
         raise ValidationError(
             _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
-        ) from error
-    finally:
-        upload.seek(position)
-    if image_format not in PHOTO_FORMATS:
-        raise ValidationError(_("The photo must be a JPEG, PNG or WebP image."), code="format")
+        )
 
 
 def visible_profiles(user) -> QuerySet[Profile]:

@@ -31,6 +31,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from plugins.people.models import Profile
 from plugins.people.orgchart import ManagerCycleError, compute_paths, rebuild_paths
 from portal.accounts.models import Department, User
+from portal.files import FORMULA_PREFIXES, neutralise_formula
 
 #: The columns of the file, in the order of an export.
 COLUMNS = (
@@ -92,7 +93,6 @@ HEADER_ALIASES = {
     "date_darrivee": "start_date",
 }
 #: First characters a spreadsheet may read as a formula (or a control character).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: The file's first data row (row 1 holds the headers), as a spreadsheet numbers it.
 FIRST_ROW = 2
 
@@ -140,7 +140,7 @@ def _text(value: object) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     text = str(value).strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_STARTS:
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
         text = text[1:]  # undo our export's neutralisation, so a round trip changes nothing
     return text
 
@@ -162,13 +162,6 @@ def parse_date(value: object) -> datetime.date | None:
         except ValueError:
             continue
     raise ValueError(text)
-
-
-def neutralise(value: object) -> object:
-    """Prefix a quote to a text cell a spreadsheet would run as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # --- The plan -------------------------------------------------------------------------
@@ -738,7 +731,7 @@ def export_dataset() -> tablib.Dataset:
             profile.phone,
             profile.start_date.isoformat() if profile.start_date else "",
         ]
-        dataset.append([neutralise(value) for value in row])
+        dataset.append([neutralise_formula(value) for value in row])
     return dataset
 
 

@@ -28,6 +28,7 @@ from portal.editorial.learning.models import (
     LessonProgress,
     QuizQuestion,
 )
+from portal.files import neutralise_formula
 
 
 class LearningError(Exception):
@@ -513,15 +514,9 @@ def course_stats(course: CoursePage) -> dict:
     }
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value) -> str:
     """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    return neutralise_formula("" if value is None else str(value))
 
 
 def course_csv(course: CoursePage) -> str:

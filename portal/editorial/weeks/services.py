@@ -4,7 +4,6 @@ through these."""
 from __future__ import annotations
 
 import datetime
-import warnings
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,11 +11,11 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 from wagtail.models import Page
 
 from portal import visibility
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
+from portal.files import image_format
 
 #: Largest photo an employee may upload, in bytes.
 MAX_PHOTO_SIZE = 5 * 1024 * 1024
@@ -180,30 +179,12 @@ def validate_photo(photo) -> str:
             % {"size": MAX_PHOTO_SIZE // (1024 * 1024)},
             code="file_too_large",
         )
-    not_an_image = ValidationError(
-        _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
-    )
-    try:
-        photo.seek(0)
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(photo) as image:
-                image_format = image.format
-                image.verify()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        SyntaxError,
-        ValueError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-    ) as exc:
-        raise not_an_image from exc
-    finally:
-        photo.seek(0)
-    if image_format not in PHOTO_FORMATS:
-        raise not_an_image
-    return PHOTO_FORMATS[image_format]
+    detected = image_format(photo)
+    if detected not in PHOTO_FORMATS:
+        raise ValidationError(
+            _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
+        )
+    return PHOTO_FORMATS[detected]
 
 
 def submit_initiative(
