@@ -42,3 +42,11 @@ def image_format(upload) -> str | None:
     finally:
         upload.seek(position)
     return found
+
+
+def private_storage():
+    """The storage of files with an audience (settings ``STORAGES["private"]``): they are
+    only ever served by a view that asks the visibility policy."""
+    from django.core.files.storage import storages
+
+    return storages["private"]

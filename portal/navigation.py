@@ -25,6 +25,10 @@ class NavItem:
     order: int = 100
     #: URL prefix that marks the entry as the current page.
     active_prefix: str = ""
+    #: A count shown beside the label (unread notifications); 0 shows nothing.
+    badge: int = 0
+    #: A name scripts use to update the badge live (``data-badge="<key>"``).
+    key: str = ""
 
     def is_active(self, request: HttpRequest) -> bool:
         prefix = self.active_prefix or self.url
@@ -40,6 +44,8 @@ class HomePanel:
     context: dict
     order: int = 100
     more_url: str = ""
+    #: Where the home page puts it: "main" (the wide column, e.g. the feed) or "side".
+    region: str = "side"
 
 
 def _collect(signal, **kwargs) -> list:
@@ -66,3 +72,9 @@ def render_object_actions(request: HttpRequest, obj) -> SafeString:
     snippets = _collect(signals.object_actions, sender=type(obj), request=request, obj=obj)
     # Receivers return SafeString from templates; anything else is escaped.
     return mark_safe("".join(conditional_escape(s) for s in snippets))  # noqa: S308
+
+
+def collect_object_sections(request: HttpRequest, obj) -> list[HomePanel]:
+    """Sections other plugins add to ``obj``'s page (see :data:`portal.signals.object_sections`)."""
+    sections = _collect(signals.object_sections, sender=type(obj), request=request, obj=obj)
+    return sorted(sections, key=lambda p: (p.order, p.title))

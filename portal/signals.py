@@ -40,3 +40,21 @@ activity = Signal()
 #: after every plugin's ``privacy.erase_user_data`` ran. Receivers return nothing; raising
 #: rolls the whole erasure back.
 user_erased = Signal()
+
+#: Sections of an object's own page contributed by other plugins: a group's feed, the
+#: comments under a post, a person's recent posts.
+#: Sent with ``sender=<the object's model>, request=HttpRequest, obj=<the object>``.
+#: Receivers return a :class:`portal.navigation.HomePanel` (rendered the same way as a home
+#: panel) or a list of them, or ``None``.
+object_sections = Signal()
+
+#: A notification is about to be delivered (see :mod:`portal.notifications`).
+#: Sent with ``sender=None, notice=<portal.notifications.Notice>, recipient=<user>``.
+#: Receivers that hold notifications back (the off mode) return the ``datetime`` until
+#: which to hold it, or ``None``; the latest answer wins.
+notification_hold = Signal()
+
+#: Deliver a notification: the notifications plugin stores it, pushes it live and mails
+#: the digest. Sent with ``sender=None, notice=<Notice>, recipients=<list of users>,
+#: hold_until=<datetime or None>``. Receivers return nothing.
+notification_delivery = Signal()

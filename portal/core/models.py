@@ -107,7 +107,9 @@ class HomePage(Page):
         from portal.navigation import collect_home_panels
 
         context = super().get_context(request, *args, **kwargs)
-        context["panels"] = collect_home_panels(request)
+        panels = collect_home_panels(request)
+        context["main_panels"] = [p for p in panels if p.region == "main"]
+        context["panels"] = [p for p in panels if p.region != "main"]
         context["children"] = visible_children(self, request)
         return context
 

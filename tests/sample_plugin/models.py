@@ -5,7 +5,8 @@ from portal.visibility import Restricted
 
 
 class Club(models.Model):
-    """Stands in for the groups plugin: members hold the ``group:<id>`` token."""
+    """A plugin's own audience: members hold the ``club:<id>`` token (the groups plugin
+    owns ``group:<id>``)."""
 
     name = models.CharField(max_length=100)
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="sample_clubs")

@@ -1,6 +1,5 @@
 from portal import signals
 from portal.navigation import NavItem
-from portal.visibility import group_token
 
 RECEIVED = []
 
@@ -8,9 +7,7 @@ RECEIVED = []
 def club_tokens(sender, user, **kwargs):
     from tests.sample_plugin.models import Club
 
-    return [
-        group_token(pk) for pk in Club.objects.filter(members=user).values_list("pk", flat=True)
-    ]
+    return [f"club:{pk}" for pk in Club.objects.filter(members=user).values_list("pk", flat=True)]
 
 
 def nav_entry(sender, request, **kwargs):

@@ -1,7 +1,7 @@
 from django import template
 from django.template.loader import render_to_string
 
-from portal.navigation import collect_nav_items, render_object_actions
+from portal.navigation import collect_nav_items, collect_object_sections, render_object_actions
 
 register = template.Library()
 
@@ -21,6 +21,15 @@ def object_actions(context, obj):
     if request is None or not request.user.is_authenticated or obj is None:
         return ""
     return render_object_actions(request, obj)
+
+
+@register.simple_tag(takes_context=True)
+def object_sections(context, obj):
+    """Sections plugins add to ``obj``'s page (a group's feed, a post's comments)."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated or obj is None:
+        return []
+    return collect_object_sections(request, obj)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,0 +1,3 @@
+"""Attachment downloads, always through the visibility policy. (helper "posts")"""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""The feed's pages. (helper "feedui")"""
+
+urlpatterns = []

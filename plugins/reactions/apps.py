@@ -1,0 +1,21 @@
+from django.utils.translation import gettext_lazy as _
+
+from portal.plugins import PluginConfig
+
+
+class ReactionsConfig(PluginConfig):
+    """Reactions (like, celebrate, love, insightful, funny) on posts and comments."""
+
+    name = "plugins.reactions"
+    label = "reactions"
+    verbose_name = _("Reactions")
+
+    class PortalPluginMeta:
+        name = _("Reactions")
+        version = "0.1.0"
+        description = _("Like, celebrate, love, insightful and funny, and who reacted.")
+        category = "social"
+        compatibility = ">=0.1,<1"
+        author = "Portal developers"
+        requires = ["feed"]
+        role_permissions = {"administrator": ["reactions.view_reaction"]}
