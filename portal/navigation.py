@@ -78,3 +78,12 @@ def collect_object_sections(request: HttpRequest, obj) -> list[HomePanel]:
     """Sections other plugins add to ``obj``'s page (see :data:`portal.signals.object_sections`)."""
     sections = _collect(signals.object_sections, sender=type(obj), request=request, obj=obj)
     return sorted(sections, key=lambda p: (p.order, p.title))
+
+
+def collect_page_assets(request: HttpRequest) -> dict[str, list[str]]:
+    """The static files plugins want on every page, split into ``css`` and ``js``."""
+    paths = list(dict.fromkeys(_collect(signals.page_assets, request=request)))
+    return {
+        "css": [p for p in paths if p.endswith(".css")],
+        "js": [p for p in paths if p.endswith(".js")],
+    }

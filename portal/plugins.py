@@ -51,6 +51,9 @@ CONTRACT_SUBMODULES = (
     "metrics",
     "signals",
     "wagtail_hooks",
+    # ``load_demo(people)``: the plugin's share of the demo company (``make run``), called
+    # by ``manage.py load_demo`` after the people and pages exist, dependencies first.
+    "demo",
 )
 
 #: Entry-point group through which an installed distribution offers a plugin.
@@ -208,6 +211,28 @@ def get_plugins() -> list[PluginConfig]:
     return [config for config in apps.get_app_configs() if isinstance(config, PluginConfig)]
 
 
+def plugins_in_dependency_order() -> list[PluginConfig]:
+    """The enabled plugins, each after the plugins it requires (otherwise in INSTALLED_APPS
+    order), so a plugin's submodule can rely on its dependencies' having run first."""
+    plugins = get_plugins()
+    by_label = {config.label: config for config in plugins}
+    ordered: list[PluginConfig] = []
+    seen: set[str] = set()
+
+    def visit(config: PluginConfig) -> None:
+        if config.label in seen:
+            return
+        seen.add(config.label)
+        for label in config.meta.requires:
+            if label in by_label:
+                visit(by_label[label])
+        ordered.append(config)
+
+    for config in plugins:
+        visit(config)
+    return ordered
+
+
 def is_enabled(label: str) -> bool:
     return any(config.label == label for config in get_plugins())
 
@@ -233,7 +258,7 @@ def plugin_submodules(submodule: str) -> Iterator[tuple[PluginConfig, ModuleType
     """
     if submodule not in CONTRACT_SUBMODULES:
         raise ValueError(f"{submodule!r} is not part of the plugin contract")
-    for config in get_plugins():
+    for config in plugins_in_dependency_order():
         dotted = f"{config.name}.{submodule}"
         if importlib.util.find_spec(dotted) is None:
             continue

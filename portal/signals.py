@@ -48,6 +48,18 @@ user_erased = Signal()
 #: panel) or a list of them, or ``None``.
 object_sections = Signal()
 
+#: Departments or the people in them changed in bulk (the HR import), which model
+#: signals do not report. Sent with ``sender=<the user model>`` inside the importing
+#: transaction; receivers (department groups) reconcile what they derive from it and may
+#: raise to roll the import back. Receivers return nothing.
+org_chart_changed = Signal()
+
+#: Stylesheets and scripts a plugin needs on every page (the live notification badge).
+#: Sent with ``sender=None, request=HttpRequest``. Receivers return a list of static paths
+#: (``"notifications/notifications.js"``); ``.css`` become stylesheets, ``.js`` deferred
+#: scripts.
+page_assets = Signal()
+
 #: A notification is about to be delivered (see :mod:`portal.notifications`).
 #: Sent with ``sender=None, notice=<portal.notifications.Notice>, recipient=<user>``.
 #: Receivers that hold notifications back (the off mode) return the ``datetime`` until

@@ -30,6 +30,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from plugins.people.models import Profile
 from plugins.people.orgchart import ManagerCycleError, compute_paths, rebuild_paths
+from portal import signals
 from portal.accounts.models import Department, User
 from portal.files import FORMULA_PREFIXES, neutralise_formula
 
@@ -698,6 +699,9 @@ def apply_plan(plan: Plan, progress: Callable[[int, int], None] | None = None) -
     if plan._deactivate_ids:
         User.objects.filter(pk__in=plan._deactivate_ids).update(is_active=False)
     rebuild_paths()
+    # Bulk writes skip model signals: say once that the org chart changed (department
+    # groups follow it), inside the same transaction so a failure undoes both.
+    signals.org_chart_changed.send(sender=User)
     report(total, total)
     return plan.counts()
 

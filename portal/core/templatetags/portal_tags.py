@@ -1,7 +1,12 @@
 from django import template
 from django.template.loader import render_to_string
 
-from portal.navigation import collect_nav_items, collect_object_sections, render_object_actions
+from portal.navigation import (
+    collect_nav_items,
+    collect_object_sections,
+    collect_page_assets,
+    render_object_actions,
+)
 
 register = template.Library()
 
@@ -12,6 +17,15 @@ def portal_nav_items(context):
     if request is None or not request.user.is_authenticated:
         return []
     return collect_nav_items(request)
+
+
+@register.simple_tag(takes_context=True)
+def portal_page_assets(context):
+    """``{"css": [...], "js": [...]}``: what plugins load on every page."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return {"css": [], "js": []}
+    return collect_page_assets(request)
 
 
 @register.simple_tag(takes_context=True)

@@ -21,6 +21,7 @@ from portal.editorial.news import demo as news_demo
 from portal.editorial.resources import demo as resources_demo
 from portal.editorial.weeks import demo as weeks_demo
 from portal.editorial.wellness import demo as wellness_demo
+from portal.plugins import plugin_submodules
 
 # Order matters: a themed week gathers news, sessions and courses created before it.
 EDITORIAL_DEMOS = [news_demo, learning_demo, wellness_demo, resources_demo, weeks_demo]
@@ -51,6 +52,10 @@ class Command(BaseCommand):
                         stdout=self.stdout,
                         stderr=self.stderr,
                     )
+                # The plugins' share (groups, posts, comments...), dependencies first.
+                people = {user.email: user for user in User.objects.filter(is_active=True)}
+                for _config, module in plugin_submodules("demo"):
+                    module.load_demo(people)
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self._print_logins(demo)
 
