@@ -32,7 +32,10 @@ MAX_SOURCE_LENGTH = 20_000
 MENTION_RE = re.compile(r"@\[(?P<label>[^\[\]\n]{1,120})\]\((?P<kind>[a-z]+):(?P<id>\d{1,18})\)")
 HASHTAG_RE = re.compile(r"(?<![\w&#/])#(?P<tag>[^\W_][\w-]{0,49})", re.UNICODE)
 URL_RE = re.compile(r"(?<![\w@/\"'=])(?P<url>https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]])")
-HTML_RE = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+#: Source in HTML (the composer's toolbar) rather than plain text: one of the tags it makes.
+HTML_RE = re.compile(
+    r"<\s*/?\s*(p|br|strong|b|em|i|u|s|ul|ol|li|blockquote|code|pre|a|div)\b[^>]*>", re.I
+)
 
 #: Elements removed with everything inside them (not merely unwrapped).
 DROPPED_WITH_CONTENT = {
