@@ -157,7 +157,7 @@ def tokens_for(user) -> frozenset[str]:
     department = getattr(user, "department", None)
     if department is not None:
         tokens.update(department_token(pk) for pk in department.lineage_ids())
-    for _receiver, contribution in signals.audience_tokens.send(sender=type(user), user=user):
+    for _receiver, contribution in signals.audience_tokens.send(sender=user.__class__, user=user):
         if contribution:
             tokens.update(contribution)
     frozen = frozenset(tokens)
@@ -168,6 +168,7 @@ def tokens_for(user) -> frozenset[str]:
 def forget_tokens(user) -> None:
     """Drop what the policy cached on ``user`` after a membership change in the same
     request (tokens, page restrictions)."""
+    user = getattr(user, "_wrapped", user)  # request.user is a lazy wrapper
     for attr in [name for name in vars(user) if name.startswith(USER_CACHE_PREFIX)]:
         delattr(user, attr)
 

@@ -326,3 +326,24 @@ def test_pages_below_an_unpublished_page_are_withdrawn_too(client, home_page, em
     assert not visibility.filter_visible(employee, type(lesson).objects.filter(pk=lesson.pk))
     client.force_login(employee)
     assert client.get("/old-course/old-lesson/").status_code == 404
+
+
+def test_plugins_answer_for_the_lazy_user_of_a_request(employee):
+    """``request.user`` is a lazy wrapper: receivers connected for the user model must still
+    be asked (``type()`` of the wrapper is not the user model, its ``__class__`` is)."""
+    from django.contrib.auth import get_user_model
+    from django.utils.functional import SimpleLazyObject
+
+    def grant(sender, user, **kwargs):
+        return ["special:1"]
+
+    visibility.signals.audience_tokens.connect(
+        grant, sender=get_user_model(), dispatch_uid="test_lazy_user"
+    )
+    try:
+        lazy = SimpleLazyObject(lambda: get_user_model().objects.get(pk=employee.pk))
+        assert "special:1" in visibility.tokens_for(lazy)
+    finally:
+        visibility.signals.audience_tokens.disconnect(
+            sender=get_user_model(), dispatch_uid="test_lazy_user"
+        )
