@@ -19,3 +19,12 @@ class CommentsConfig(PluginConfig):
         author = "Portal developers"
         requires = ["feed", "reactions"]
         role_permissions = {"administrator": ["comments.*"]}
+
+    def ready(self) -> None:
+        from plugins.comments.feed_extension import extension
+        from plugins.comments.models import Comment
+        from plugins.feed import extensions
+        from plugins.reactions import registry
+
+        registry.register(Comment, api_prefix="comments")
+        extensions.register(extension)

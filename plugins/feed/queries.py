@@ -16,4 +16,294 @@ Contract:
 
 ``FeedPage`` has ``items`` (``FeedItem(kind="post"|"news", sort_at, post=..., page=...)``),
 ``pinned`` (posts, first page only) and ``next_cursor`` (an opaque string or ``None``).
+
+Every list is ordered by the key ``(sort_at, kind, id)``, newest first, and a cursor is
+that key of the last item shown. The next page holds the items strictly below it, so
+posts written while someone scrolls land above their position: no item is shown twice
+and none is skipped.
 """
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from plugins.feed import events, extensions, polls, services
+from plugins.feed.models import EventResponse, Follow, Hashtag, PollVote, Post
+from plugins.groups.services import member_group_ids
+from portal import visibility
+
+POST = "post"
+NEWS = "news"
+MAX_LIMIT = 50
+#: How many of the latest posts the last 24 hours considers beside those with interactions.
+RECENT_POOL = 500
+
+
+@dataclass
+class FeedItem:
+    kind: str
+    sort_at: datetime
+    post: Post | None = None
+    page: object | None = None
+
+    @property
+    def pk(self) -> int:
+        return (self.post or self.page).pk
+
+    @property
+    def key(self) -> tuple:
+        return (self.sort_at, self.kind, self.pk)
+
+
+@dataclass
+class FeedPage:
+    items: list[FeedItem] = field(default_factory=list)
+    pinned: list[Post] = field(default_factory=list)
+    next_cursor: str | None = None
+
+    @property
+    def posts(self) -> list[Post]:
+        """Every post of the page (pinned ones first)."""
+        return [*self.pinned, *(i.post for i in self.items if i.post is not None)]
+
+
+# --- Cursors -------------------------------------------------------------------------------
+
+
+def encode_cursor(key: tuple) -> str:
+    sort_at, kind, pk = key
+    raw = json.dumps([sort_at.isoformat(), kind, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple | None:
+    """The key a cursor stands for; a cursor that was not made here is refused."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, kind, pk = json.loads(raw)
+        sort_at = parse_datetime(stamp)
+        if sort_at is None or kind not in (POST, NEWS) or not isinstance(pk, int):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
+    if timezone.is_naive(sort_at):
+        sort_at = timezone.make_aware(sort_at, UTC)
+    return sort_at, kind, pk
+
+
+def _below(key: tuple | None, kind: str, date_field: str) -> Q:
+    """Rows of ``kind`` whose key ``(date, kind, pk)`` comes after ``key`` (newest first)."""
+    if key is None:
+        return Q()
+    sort_at, key_kind, pk = key
+    condition = Q(**{f"{date_field}__lt": sort_at})
+    if kind == key_kind:
+        condition |= Q(**{date_field: sort_at, "pk__lt": pk})
+    elif kind < key_kind:
+        condition |= Q(**{date_field: sort_at})
+    return condition
+
+
+# --- Which posts ---------------------------------------------------------------------------
+
+
+def visible_posts(user) -> QuerySet[Post]:
+    """Every post ``user`` may see, newest activity first."""
+    return visibility.filter_visible(
+        user, Post.objects.select_related("author", "author__department", "group")
+    ).order_by("-activity_at", "-pk")
+
+
+def followed(user) -> tuple[list[int], list[int]]:
+    """The ids of the people and of the groups ``user`` follows."""
+    people, groups = [], []
+    for user_id, group_id in Follow.objects.filter(follower=user).values_list("user", "group"):
+        if user_id:
+            people.append(user_id)
+        if group_id:
+            groups.append(group_id)
+    return people, groups
+
+
+def home_posts(user) -> QuerySet[Post]:
+    """What comes into ``user``'s home feed: company-wide and department posts, posts of
+    their groups, of the people and groups they follow, and their own."""
+    people, groups = followed(user)
+    source = (
+        Q(group__isnull=True)
+        | Q(group_id__in=[*member_group_ids(user), *groups])
+        | Q(author_id__in=people)
+        | Q(author_id=user.pk)
+    )
+    return visible_posts(user).filter(source)
+
+
+def _news(user):
+    from portal.editorial.news.services import visible_news
+
+    return (
+        visible_news(user)
+        .filter(first_published_at__isnull=False)
+        .select_related("category")
+        .order_by("-first_published_at", "-pk")
+    )
+
+
+def _limit(limit) -> int:
+    return max(1, min(int(limit or 20), MAX_LIMIT))
+
+
+def _page(posts, *, news=None, pinned=None, cursor=None, limit=20, user=None) -> FeedPage:
+    """Merge ``posts`` (and ``news``) after ``cursor``; the posts matching ``pinned`` (a
+    ``Q``) lead the first page and are left out of the rest, so they show once."""
+    limit = _limit(limit)
+    key = decode_cursor(cursor)
+    pinned_posts: list[Post] = []
+    if pinned is not None:
+        if key is None:
+            pinned_posts = list(posts.filter(pinned).order_by("-pinned_at", "-pk")[:MAX_LIMIT])
+        posts = posts.exclude(pinned)
+    items = [
+        FeedItem(POST, post.activity_at, post=post)
+        for post in posts.filter(_below(key, POST, "activity_at"))[: limit + 1]
+    ]
+    if news is not None:
+        items += [
+            FeedItem(NEWS, page.first_published_at, page=page)
+            for page in news.filter(_below(key, NEWS, "first_published_at"))[: limit + 1]
+        ]
+    items.sort(key=lambda item: item.key, reverse=True)
+    more = len(items) > limit
+    items = items[:limit]
+    load_posts([*pinned_posts, *(i.post for i in items if i.post is not None)], user)
+    return FeedPage(
+        items=items,
+        pinned=pinned_posts,
+        next_cursor=encode_cursor(items[-1].key) if more else None,
+    )
+
+
+def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
+    pinned = Q(pinned=True, group__isnull=True)
+    return _page(
+        home_posts(user), news=_news(user), pinned=pinned, cursor=cursor, limit=limit, user=user
+    )
+
+
+def group_feed(user, group, *, cursor=None, limit=20) -> FeedPage:
+    posts = visible_posts(user).filter(group=group)
+    return _page(posts, pinned=Q(pinned=True), cursor=cursor, limit=limit, user=user)
+
+
+def hashtag_feed(user, tag, *, cursor=None, limit=20) -> FeedPage:
+    tagged = Hashtag.objects.filter(tag__name__iexact=tag).values("content_object_id")
+    posts = visible_posts(user).filter(pk__in=tagged)
+    return _page(posts, cursor=cursor, limit=limit, user=user)
+
+
+def author_feed(user, author, *, cursor=None, limit=20) -> FeedPage:
+    posts = visible_posts(user).filter(author=author)
+    return _page(posts, cursor=cursor, limit=limit, user=user)
+
+
+def last_24_hours(user, limit=10) -> list[Post]:
+    """The visible posts most interacted with in the last 24 hours (comments, reactions,
+    votes, event answers), then the most recent; each has ``activity_score``."""
+    since = timezone.now() - timedelta(hours=24)
+    scores: Counter = Counter()
+    for extension in extensions.extensions():
+        if extension.activity is not None:
+            scores.update(extension.activity(since) or {})
+    scores.update(
+        dict(
+            PollVote.objects.filter(voted_at__gte=since)
+            .order_by()
+            .values_list("poll__post_id")
+            .annotate(n=Count("pk"))
+        )
+    )
+    scores.update(
+        dict(
+            EventResponse.objects.filter(answered_at__gte=since)
+            .order_by()
+            .values_list("event__post_id")
+            .annotate(n=Count("pk"))
+        )
+    )
+    visible = visible_posts(user)
+    # Posts with interactions, and the most recent ones (a quiet day still has a list).
+    rows = set(visible.filter(pk__in=list(scores)).values_list("pk", "activity_at"))
+    rows.update(
+        visible.filter(activity_at__gte=since).values_list("pk", "activity_at")[:RECENT_POOL]
+    )
+    ranked = sorted(
+        rows,
+        key=lambda row: (scores.get(row[0], 0), row[1], row[0]),
+        reverse=True,
+    )[: _limit(limit)]
+    order = {pk: index for index, (pk, _at) in enumerate(ranked)}
+    posts = sorted(visible.filter(pk__in=order), key=lambda p: order[p.pk])
+    for post in posts:
+        post.activity_score = scores.get(post.pk, 0)
+    return load_posts(posts, user)
+
+
+# --- What a card shows ---------------------------------------------------------------------
+
+
+def _label_audiences(posts: list[Post]) -> None:
+    """``post.audience_label``: the company, the department's or the group's name."""
+    from portal.accounts.models import Department
+
+    department_ids = {
+        int(p.audience.split(":", 1)[1])
+        for p in posts
+        if p.audience.startswith("dept:") and p.audience.split(":", 1)[1].isdigit()
+    }
+    names = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
+    for post in posts:
+        if post.group is not None:
+            post.audience_label = post.group.name
+        elif post.audience == visibility.EVERYONE:
+            post.audience_label = _("Whole company")
+        elif post.audience.startswith("dept:"):
+            name = names.get(int(post.audience.split(":", 1)[1]), "")
+            post.audience_label = _("Department %(name)s") % {"name": name}
+        else:
+            post.audience_label = _("Named people")
+
+
+def load_posts(posts, user) -> list[Post]:
+    """Load everything the cards of ``posts`` show, in a number of queries that does not
+    depend on how many posts there are; sets ``post.permissions`` for ``user`` (the
+    answers of :func:`services.permissions_for`, plus ``report``)."""
+    posts = list(posts)
+    if not posts:
+        return posts
+    prefetch_related_objects(
+        posts, "author__department", "group", "relaunched_by", "attachments", "hashtags"
+    )
+    _label_audiences(posts)
+    events.attach(posts, user)
+    polls.attach(posts, user)
+    extensions.annotate(posts, user)
+    permissions = services.permissions_for(user, posts)
+    for post in posts:
+        post.permissions = {
+            **permissions[post.pk],
+            "report": visibility.is_active_user(user) and post.author_id != user.pk,
+        }
+    return posts

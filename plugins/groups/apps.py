@@ -28,3 +28,7 @@ class GroupsConfig(PluginConfig):
 
     def ready(self) -> None:
         from plugins.groups import visibility_rules  # noqa: F401  (registers the rule)
+        from plugins.groups.mentions import GROUP_MENTIONS
+        from portal.text import register_mention_kind
+
+        register_mention_kind(GROUP_MENTIONS)

@@ -25,6 +25,9 @@ class Notification(models.Model):
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     target_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("target_type", "target_id")
+    #: The target's title when the latest actor acted: lists and emails show it without
+    #: loading every target (a post's title may cost a query of its own).
+    target_title = models.CharField(max_length=300, blank=True)
     #: The latest person who acted, and everyone who did (for "Anna and 4 others").
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

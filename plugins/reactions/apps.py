@@ -19,3 +19,12 @@ class ReactionsConfig(PluginConfig):
         author = "Portal developers"
         requires = ["feed"]
         role_permissions = {"administrator": ["reactions.view_reaction"]}
+
+    def ready(self) -> None:
+        from plugins.feed import extensions
+        from plugins.feed.models import Post
+        from plugins.reactions import registry, visibility_rules  # noqa: F401
+        from plugins.reactions.feed_extension import extension
+
+        registry.register(Post, api_prefix="posts")
+        extensions.register(extension)

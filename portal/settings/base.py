@@ -242,3 +242,12 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# --- Feed posts ----------------------------------------------------------------------
+PORTAL_POST_MAX_FILES = 10
+PORTAL_POST_MAX_FILE_BYTES = 20 * 1024 * 1024
+PORTAL_POST_MAX_IMAGE_BYTES = 10 * 1024 * 1024
+# Link previews: fetched from the linked page's own metadata, never from private addresses.
+PORTAL_LINK_PREVIEW_TIMEOUT = 3
+PORTAL_LINK_PREVIEW_MAX_BYTES = 512 * 1024
+PORTAL_LINK_PREVIEW_ALLOW_PRIVATE = False

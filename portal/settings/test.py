@@ -36,3 +36,6 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Link previews are tested against a real HTTP server on 127.0.0.1.
+PORTAL_LINK_PREVIEW_ALLOW_PRIVATE = True

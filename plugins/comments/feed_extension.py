@@ -1,0 +1,64 @@
+"""The comments part of every post card of the feed (see :mod:`plugins.feed.extensions`)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, OuterRef, Subquery
+
+from plugins.comments.models import Comment
+from plugins.feed.extensions import PostExtension
+
+
+def _latest(post_ids) -> dict[int, Comment]:
+    """The latest comment of each post, in one query (a correlated subquery, which SQLite
+    and PostgreSQL both run)."""
+    newest = (
+        Comment.objects.filter(post_id=OuterRef("post_id"))
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    comments = (
+        Comment.objects.filter(post_id__in=post_ids, pk=Subquery(newest))
+        .select_related("author")
+        .order_by()
+    )
+    return {comment.post_id: comment for comment in comments}
+
+
+def annotate(posts: list, user) -> None:
+    """``post.extras["comments"]``: the count, and the latest comment, one query per page."""
+    latest = _latest([post.pk for post in posts if post.comment_count])
+    for post in posts:
+        data = {"count": post.comment_count, "latest": None}
+        comment = latest.get(post.pk)
+        if comment is not None:
+            data["latest"] = {
+                "id": comment.pk,
+                "author": {
+                    "id": comment.author_id,
+                    "name": comment.author.get_full_name() or comment.author.email,
+                    "url": comment.author.get_absolute_url(),
+                },
+                "html": comment.html,
+                "created_at": comment.created_at.isoformat(),
+                "edited": comment.edited_at is not None,
+            }
+        post.extras["comments"] = data
+
+
+def activity(since) -> dict[int, int]:
+    rows = (
+        Comment.objects.filter(created_at__gte=since)
+        .order_by()
+        .values("post_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["post_id"]: row["n"] for row in rows}
+
+
+extension = PostExtension(
+    key="comments",
+    annotate=annotate,
+    template="comments/post_comments.html",
+    activity=activity,
+    order=20,
+)

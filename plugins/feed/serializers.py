@@ -1,0 +1,368 @@
+"""JSON of posts, feed items, follows and reports for /api/posts/, /api/feed/, /api/follows/
+and /api/reports/.
+
+Post serializers read what :func:`plugins.feed.queries.load_posts` loaded for a page
+(attachments, hashtags, ``event_data``, ``poll_data``, ``extras``) and the permissions the
+view computed for the page in one go (``context["permissions"]``), so a page of posts costs
+the same number of queries whatever its size.
+"""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from plugins.feed.models import Follow, Post, Report
+
+
+def _url(obj) -> str:
+    try:
+        return obj.get_absolute_url() or ""
+    except NoReverseMatch:
+        return ""
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _datetime(value):
+    """A datetime as the API writes them (settings' format and time zone), or ``None``."""
+    return _DATETIME.to_representation(value) if value is not None else None
+
+
+def person(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or str(user), "url": _url(user)}
+
+
+def group_summary(group) -> dict | None:
+    if group is None:
+        return None
+    return {"id": group.pk, "name": group.name, "url": _url(group)}
+
+
+class PostPersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+
+
+class PostGroupSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    url = serializers.CharField()
+
+
+class LinkPreviewSerializer(serializers.Serializer):
+    url = serializers.URLField()
+    title = serializers.CharField()
+    description = serializers.CharField()
+    image = serializers.CharField()
+    site = serializers.CharField()
+
+
+class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+    is_image = serializers.BooleanField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField()
+
+
+class PostPermissionsSerializer(serializers.Serializer):
+    edit = serializers.BooleanField()
+    delete = serializers.BooleanField()
+    pin = serializers.BooleanField()
+    relaunch = serializers.BooleanField()
+    moderate = serializers.BooleanField()
+
+
+class PostSerializer(serializers.ModelSerializer):
+    """A post as the feed shows it."""
+
+    author = serializers.SerializerMethodField()
+    group = serializers.SerializerMethodField()
+    link_preview = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    hashtags = serializers.SerializerMethodField()
+    event = serializers.SerializerMethodField()
+    poll = serializers.SerializerMethodField()
+    extras = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "kind",
+            "author",
+            "group",
+            "audience",
+            "text",
+            "html",
+            "created_at",
+            "edited_at",
+            "activity_at",
+            "pinned",
+            "relaunched_at",
+            "link_preview",
+            "attachments",
+            "hashtags",
+            "event",
+            "poll",
+            "extras",
+            "comment_count",
+            "reaction_count",
+            "permissions",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(PostPersonSerializer)
+    def get_author(self, post) -> dict | None:
+        return person(post.author)
+
+    @extend_schema_field(PostGroupSerializer(allow_null=True))
+    def get_group(self, post) -> dict | None:
+        return group_summary(post.group) if post.group_id else None
+
+    @extend_schema_field(LinkPreviewSerializer(allow_null=True))
+    def get_link_preview(self, post) -> dict | None:
+        if not post.link_url:
+            return None
+        return {
+            "url": post.link_url,
+            "title": post.link_title,
+            "description": post.link_description,
+            "image": post.link_image,
+            "site": post.link_site,
+        }
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, post) -> list[dict]:
+        return [
+            {
+                "id": a.pk,
+                "name": a.name,
+                "size": a.size,
+                "content_type": a.content_type,
+                "is_image": a.is_image,
+                "width": a.width,
+                "height": a.height,
+                "url": reverse("feed:attachment", args=[a.pk]),
+            }
+            for a in post.attachments.all()
+        ]
+
+    def get_hashtags(self, post) -> list[str]:
+        return sorted(tag.name for tag in post.hashtags.all())
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_event(self, post):
+        return getattr(post, "event_data", None)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_poll(self, post):
+        return getattr(post, "poll_data", None)
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_extras(self, post) -> dict:
+        return getattr(post, "extras", None) or {}
+
+    @extend_schema_field(PostPermissionsSerializer)
+    def get_permissions(self, post) -> dict:
+        from plugins.feed import services
+
+        computed = self.context.get("permissions") or {}
+        if post.pk in computed:
+            return computed[post.pk]
+        return services.permissions_for(self.context["request"].user, [post])[post.pk]
+
+    def get_url(self, post) -> str:
+        return _url(post)
+
+    def to_representation(self, post) -> dict:
+        """The same fields as declared (the schema), built directly: a feed page has
+        dozens of posts, and DRF's field-by-field machinery was a good part of its time."""
+        return {
+            "id": post.pk,
+            "kind": post.kind,
+            "author": self.get_author(post),
+            "group": self.get_group(post),
+            "audience": post.audience,
+            "text": post.text,
+            "html": post.html,
+            "created_at": _datetime(post.created_at),
+            "edited_at": _datetime(post.edited_at),
+            "activity_at": _datetime(post.activity_at),
+            "pinned": post.pinned,
+            "relaunched_at": _datetime(post.relaunched_at),
+            "link_preview": self.get_link_preview(post),
+            "attachments": self.get_attachments(post),
+            "hashtags": self.get_hashtags(post),
+            "event": self.get_event(post),
+            "poll": self.get_poll(post),
+            "extras": self.get_extras(post),
+            "comment_count": post.comment_count,
+            "reaction_count": post.reaction_count,
+            "permissions": self.get_permissions(post),
+            "url": self.get_url(post),
+        }
+
+
+class EventInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    location = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    online_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
+
+
+class PollInputSerializer(serializers.Serializer):
+    question = serializers.CharField(max_length=300)
+    options = serializers.ListField(
+        child=serializers.CharField(max_length=200), min_length=2, max_length=10
+    )
+    multiple = serializers.BooleanField(required=False, default=False)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class PostCreateSerializer(serializers.Serializer):
+    """What a new post is made of: JSON, or multipart with ``files``."""
+
+    kind = serializers.ChoiceField(choices=Post.KIND_CHOICES, default=Post.STATUS)
+    text = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    audience = serializers.CharField(
+        required=False,
+        default="all",
+        help_text=_('"all", "dept:<id>" or "group:<id>", among the places you may post to.'),
+    )
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    event = serializers.JSONField(
+        required=False,
+        help_text=_("For event posts: title, starts_at, ends_at, location, online_url."),
+    )
+    poll = serializers.JSONField(
+        required=False,
+        help_text=_("For poll posts: question, options (2 to 10), multiple, anonymous, closes_at."),
+    )
+
+
+class PostUpdateSerializer(serializers.Serializer):
+    """An edit by the author; the audience and the kind never change."""
+
+    text = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, help_text=_("Files to attach.")
+    )
+    files_to_remove = serializers.ListField(
+        child=serializers.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
+    )
+    event = serializers.JSONField(required=False)
+    poll = serializers.JSONField(required=False)
+
+
+class ReportInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class NewsPageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    intro = serializers.CharField()
+    first_published_at = serializers.DateTimeField(allow_null=True)
+
+
+class FeedItemSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["post", "news"])
+    sort_at = serializers.DateTimeField()
+    post = PostSerializer(required=False)
+    page = NewsPageSerializer(required=False)
+
+
+class FeedPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True)
+    pinned = PostSerializer(many=True)
+    results = FeedItemSerializer(many=True)
+
+
+class FollowSerializer(serializers.ModelSerializer):
+    user = serializers.SerializerMethodField()
+    group = serializers.SerializerMethodField()
+    user_id = serializers.IntegerField(
+        write_only=True, required=False, help_text=_("The person to follow.")
+    )
+    group_id = serializers.IntegerField(
+        write_only=True, required=False, help_text=_("The group to follow.")
+    )
+
+    class Meta:
+        model = Follow
+        fields = ["id", "user", "group", "user_id", "group_id", "created_at"]
+        read_only_fields = ["id", "user", "group", "created_at"]
+
+    @extend_schema_field(PostPersonSerializer(allow_null=True))
+    def get_user(self, follow) -> dict | None:
+        return person(follow.user) if follow.user_id else None
+
+    @extend_schema_field(PostGroupSerializer(allow_null=True))
+    def get_group(self, follow) -> dict | None:
+        return group_summary(follow.group) if follow.group_id else None
+
+
+class ReportedPostSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    author = PostPersonSerializer()
+    group = PostGroupSerializer(allow_null=True)
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    post = serializers.SerializerMethodField()
+    reporter = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Report
+        fields = ["id", "post", "reporter", "reason", "created_at", "resolved_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(ReportedPostSerializer)
+    def get_post(self, report) -> dict:
+        post = report.post
+        return {
+            "id": post.pk,
+            "title": post.title,
+            "url": _url(post),
+            "author": person(post.author),
+            "group": group_summary(post.group) if post.group_id else None,
+        }
+
+    @extend_schema_field(PostPersonSerializer)
+    def get_reporter(self, report) -> dict | None:
+        return person(report.reporter)
+
+
+class ResolveReportSerializer(serializers.Serializer):
+    remove = serializers.BooleanField(
+        default=False, help_text=_("Remove the post (true) or keep it and close the reports.")
+    )
+
+
+class MentionSuggestionSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    detail = serializers.CharField(allow_blank=True)

@@ -1,0 +1,38 @@
+"""The notifications plugin's contributions: it delivers what the core's notification
+service sends, and adds "Notifications" with the unread count to the navigation."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from plugins.notifications import services
+from portal import signals, visibility
+from portal.navigation import NavItem
+
+
+def deliver(sender, notice, recipients, hold_until=None, **kwargs):
+    services.deliver(notice, recipients, hold_until)
+
+
+def nav_entry(sender, request, **kwargs):
+    if not visibility.is_active_user(request.user):
+        return None
+    return NavItem(
+        label=_("Notifications"),
+        url=reverse("notifications:list"),
+        icon="bell",
+        order=90,
+        key="notifications",
+        badge=services.unread_count(request.user),
+    )
+
+
+signals.notification_delivery.connect(deliver, dispatch_uid="notifications_delivery")
+signals.nav_items.connect(nav_entry, dispatch_uid="notifications_nav")
+
+
+def page_assets(sender, request, **kwargs):
+    """The live badge's script (websocket, else polling) and its styles, on every page."""
+    return ["notifications/notifications.css", "notifications/notifications.js"]
+
+
+signals.page_assets.connect(page_assets, dispatch_uid="notifications_page_assets")

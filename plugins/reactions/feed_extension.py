@@ -1,0 +1,27 @@
+"""The reactions part of every post card of the feed (see :mod:`plugins.feed.extensions`)."""
+
+from __future__ import annotations
+
+from plugins.feed.extensions import PostExtension
+from plugins.feed.models import Post
+from plugins.reactions import services
+
+
+def annotate(posts: list, user) -> None:
+    """``post.extras["reactions"]``: the summary of each post, 2 queries for the page."""
+    found = services.summaries(user, posts)
+    for post in posts:
+        post.extras["reactions"] = found[post.pk]
+
+
+def activity(since) -> dict[int, int]:
+    return services.activity(Post, since)
+
+
+extension = PostExtension(
+    key="reactions",
+    annotate=annotate,
+    template="reactions/post_reactions.html",
+    activity=activity,
+    order=10,
+)

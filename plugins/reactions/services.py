@@ -1,0 +1,185 @@
+"""What people do with reactions: react, change their mind, take it back, see who reacted.
+
+Every function takes the acting user and answers only about targets that user may see
+(:func:`portal.visibility.can_view`); an invisible or unregistered target raises
+``Http404``, so the API and the pages answer 404 whether it does not exist or is hidden.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from plugins.reactions import registry
+from plugins.reactions.models import Reaction
+from portal import notifications, signals, visibility
+
+KINDS = [kind for kind, _label in Reaction.KIND_CHOICES]
+
+
+def check_kind(kind) -> str:
+    """``kind`` if it is one of :data:`KINDS`, else a ValidationError naming them all."""
+    if kind not in KINDS:
+        raise ValidationError(
+            {
+                "kind": [
+                    _("“%(kind)s” is not a reaction. Choose one of: %(kinds)s.")
+                    % {"kind": kind, "kinds": ", ".join(KINDS)}
+                ]
+            }
+        )
+    return kind
+
+
+def _reactable(target) -> registry.Reactable:
+    reactable = registry.reactable_for(type(target)) if target is not None else None
+    if reactable is None:
+        raise Http404("Nothing to react to here.")
+    return reactable
+
+
+def check_target(user, target) -> registry.Reactable:
+    """The target's registration, or Http404 when ``user`` may not see it."""
+    reactable = _reactable(target)
+    if not visibility.can_view(user, target):
+        raise Http404("Nothing to react to here.")
+    return reactable
+
+
+def get_target(user, content_type_id: int, object_id: int):
+    """The object a page or the API names by content type and id, if ``user`` may see it."""
+    from django.contrib.contenttypes.models import ContentType
+
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist as error:
+        raise Http404("Nothing to react to here.") from error
+    if model is None or registry.reactable_for(model) not in registry.reactables():
+        raise Http404("Nothing to react to here.")
+    target = model._default_manager.filter(pk=object_id).first()
+    check_target(user, target)
+    return target
+
+
+def _of(target, reactable):
+    return Reaction.objects.filter(content_type=reactable.content_type(), object_id=target.pk)
+
+
+def _bump(target, reactable, delta: int) -> None:
+    field = reactable.count_field
+    queryset = type(target)._default_manager.filter(pk=target.pk)
+    if delta < 0:
+        queryset = queryset.filter(**{f"{field}__gte": -delta})
+    queryset.update(**{field: F(field) + delta})
+
+
+def react(user, target, kind: str) -> tuple[Reaction, bool]:
+    """Give or change ``user``'s reaction; returns it and whether it is new.
+
+    A new reaction notifies the target's author (grouped per target); changing the kind
+    notifies nobody again.
+    """
+    check_kind(kind)
+    reactable = check_target(user, target)
+    with transaction.atomic():
+        reaction = _of(target, reactable).select_for_update().filter(user=user).first()
+        created = reaction is None
+        if created:
+            try:
+                with transaction.atomic():
+                    reaction = Reaction.objects.create(
+                        user=user,
+                        kind=kind,
+                        content_type=reactable.content_type(),
+                        object_id=target.pk,
+                    )
+            except IntegrityError:
+                # Someone (the same person, in another tab) reacted at the same moment.
+                reaction = _of(target, reactable).select_for_update().get(user=user)
+                created = False
+        if created:
+            _bump(target, reactable, +1)
+            author = getattr(target, reactable.author_field, None)
+            notifications.notify(
+                "reaction",
+                [author],
+                actor=user,
+                target=target,
+                url=target.get_absolute_url(),
+                group_key=notifications.default_group_key("reaction", target),
+                data={"reaction": kind},
+            )
+            signals.activity.send(sender=Reaction, actor=user, verb="reacted", obj=target)
+        elif reaction.kind != kind:
+            reaction.kind = kind
+            reaction.save(update_fields=["kind", "created_at"])
+    return reaction, created
+
+
+def unreact(user, target) -> bool:
+    """Take back ``user``'s reaction; whether there was one."""
+    reactable = check_target(user, target)
+    with transaction.atomic():
+        deleted, _rows = _of(target, reactable).filter(user=user).delete()
+        if deleted:
+            _bump(target, reactable, -1)
+    return bool(deleted)
+
+
+def empty_summary() -> dict:
+    return {"counts": {}, "total": 0, "mine": None, "top": []}
+
+
+def summaries(user, objects) -> dict[int, dict]:
+    """``{pk: {"counts", "total", "mine", "top"}}`` for objects of one model, in 2 queries.
+
+    The caller passes objects ``user`` already may see (a page of the feed, a thread).
+    """
+    objects = list(objects)
+    result = {obj.pk: empty_summary() for obj in objects}
+    if not objects:
+        return result
+    reactable = _reactable(objects[0])
+    reactions = Reaction.objects.filter(
+        content_type=reactable.content_type(), object_id__in=list(result)
+    )
+    rows = reactions.order_by().values("object_id", "kind").annotate(n=Count("pk"))
+    for row in rows:
+        summary = result[row["object_id"]]
+        summary["counts"][row["kind"]] = row["n"]
+        summary["total"] += row["n"]
+    if visibility.is_active_user(user):
+        for object_id, kind in reactions.filter(user=user).values_list("object_id", "kind"):
+            result[object_id]["mine"] = kind
+    for summary in result.values():
+        ranked = sorted(summary["counts"], key=lambda k: (-summary["counts"][k], KINDS.index(k)))
+        summary["top"] = ranked[:3]
+    return result
+
+
+def summary(user, target) -> dict:
+    return summaries(user, [target])[target.pk]
+
+
+def reactors(user, target, kind: str | None = None):
+    """Who reacted to ``target`` (and how), newest first, with the people loaded."""
+    reactable = check_target(user, target)
+    queryset = _of(target, reactable).select_related("user").order_by("-created_at", "-pk")
+    if kind:
+        queryset = queryset.filter(kind=check_kind(kind))
+    return queryset
+
+
+def activity(model, since) -> dict[int, int]:
+    """``{object_id: reactions given or changed since}`` for one model, in one query."""
+    reactable = registry.reactable_for(model)
+    rows = (
+        Reaction.objects.filter(content_type=reactable.content_type(), created_at__gte=since)
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["object_id"]: row["n"] for row in rows}
