@@ -14,18 +14,10 @@ from plugins.feed.models import Attachment
 from portal import visibility
 
 
-def _user(request):
-    """The user object itself, not the lazy wrapper of ``request.user``: the policy asks
-    plugins for tokens with ``sender=type(user)``, which the wrapper's type would not
-    match."""
-    user = request.user
-    return getattr(user, "_wrapped", user) if user.is_authenticated else user
-
-
 @require_safe
 def attachment(request, pk: int):
     found = Attachment.objects.select_related("post").filter(pk=pk).first()
-    if found is None or not visibility.can_view(_user(request), found):
+    if found is None or not visibility.can_view(request.user, found):
         raise Http404
     try:
         handle = found.file.open("rb")

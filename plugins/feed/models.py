@@ -84,6 +84,9 @@ class Post(Restricted):
             models.Index(fields=["-activity_at", "-id"], name="feed_post_activity"),
             models.Index(fields=["group", "-activity_at"], name="feed_post_group_activity"),
             models.Index(fields=["author", "-activity_at"], name="feed_post_author_activity"),
+            models.Index(
+                fields=["-pinned_at", "-id"], condition=Q(pinned=True), name="feed_post_pinned"
+            ),
         ]
         permissions = [
             ("relaunch_post", _("Can relaunch a post that everyone missed")),
