@@ -107,6 +107,13 @@ class PluginConfig(AppConfig):
         super().__init__(app_name, app_module)
         self.meta = validate_meta(self.__class__)
 
+    def import_models(self) -> None:
+        # Every app config exists by now, and no model is imported yet: a plugin whose
+        # dependency is disabled stops here with a clear message, before its models would
+        # fail on the missing app.
+        check_dependencies()
+        super().import_models()
+
     @property
     def plugin_label(self) -> str:
         return self.label

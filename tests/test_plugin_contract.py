@@ -255,3 +255,69 @@ def test_excluding_a_required_plugin_fails_at_start_up():
     )
     assert result.returncode != 0
     assert "Plugin 'sample_plugin' requires bookmarks, which is not enabled" in result.stderr
+
+
+SOCIAL_PROBE = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", verbosity=0)
+    from django.test import Client
+    from search.registry import searchable_types
+    from tests.factories import ensure_home_page, make_user
+
+    ensure_home_page()
+    employee = make_user("someone@example.com")
+    client = Client()
+    client.force_login(employee)
+    home = client.get("/")
+    print(json.dumps({
+        "home": home.status_code,
+        "feed_panel": 'data-feed' in home.content.decode(),
+        "nav_groups": 'href="/groups/"' in home.content.decode(),
+        "badge": 'data-badge="notifications"' in home.content.decode(),
+        "pages": [client.get(p).status_code for p in ("/feed/", "/groups/", "/notifications/")],
+        "api": [
+            client.get(p).status_code
+            for p in ("/api/feed/", "/api/posts/", "/api/groups/", "/api/notifications/")
+        ],
+        "search": sorted(searchable_types()),
+    }))
+    """
+)
+SOCIAL = "groups,feed,comments,reactions,notifications"
+
+
+@pytest.mark.slow
+def test_the_social_plugins_can_be_switched_off_together():
+    """Without the social plugins the portal still starts and its home page works; their
+    feed, menus, badge, pages, endpoints and search types are gone."""
+    off = run_probe(
+        {"PORTAL_PLUGINS_EXCLUDE": SOCIAL, "PORTAL_TEST_SAMPLE_PLUGIN": "0"}, SOCIAL_PROBE
+    )
+    assert off.returncode == 0, off.stderr[-3000:]
+    seen = json.loads(off.stdout.strip().splitlines()[-1])
+    assert seen["home"] == 200
+    assert not (seen["feed_panel"] or seen["nav_groups"] or seen["badge"])
+    assert seen["pages"] == [404, 404, 404]
+    assert seen["api"] == [404, 404, 404, 404]
+    assert not {"feed.post", "groups.group", "comments.comment"} & set(seen["search"])
+
+    on = run_probe({"PORTAL_TEST_SAMPLE_PLUGIN": "0"}, SOCIAL_PROBE)
+    assert on.returncode == 0, on.stderr[-3000:]
+    seen = json.loads(on.stdout.strip().splitlines()[-1])
+    assert seen["feed_panel"] and seen["nav_groups"] and seen["badge"]
+    assert seen["pages"] == [200, 200, 200]
+    assert seen["api"] == [200, 200, 200, 200]
+    assert {"feed.post", "groups.group", "comments.comment"} <= set(seen["search"])
+
+
+def test_the_feed_cannot_be_switched_off_without_what_builds_on_it():
+    result = run_probe(
+        {"PORTAL_PLUGINS_EXCLUDE": "feed", "PORTAL_TEST_SAMPLE_PLUGIN": "0"},
+        "import django; django.setup()",
+    )
+    assert result.returncode != 0
+    assert "requires feed, which is not enabled" in result.stderr

@@ -447,7 +447,7 @@ class TestDigest:
         notification = Notification.objects.get(kind="mention")
         link = f"https://intranet.example/notifications/{notification.pk}/open/"
         assert link in message.body
-        assert "mentioned you" in message.body and "commented" not in message.body
+        assert "vous a mentionné" in message.body and "commenté" not in message.body
         assert link in message.alternatives[0][0]
         assert notification.emailed_at is not None
         call_command("send_notification_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
