@@ -6,13 +6,17 @@
   if (window.portalFeedInteractions || !window.fetch) { return; }
   window.portalFeedInteractions = true;
 
-  var live = document.createElement("div");
-  live.className = "visually-hidden";
-  live.setAttribute("aria-live", "polite");
-  live.setAttribute("role", "status");
-  document.body.appendChild(live);
+  // Created on first use: this script is on every page, most of which never announce.
+  var live = null;
 
   function announce(text) {
+    if (!live) {
+      live = document.createElement("div");
+      live.className = "visually-hidden";
+      live.setAttribute("aria-live", "polite");
+      live.setAttribute("role", "status");
+      document.body.appendChild(live);
+    }
     live.textContent = "";
     // A short pause so screen readers notice the change even for the same sentence.
     window.setTimeout(function () { live.textContent = text; }, 50);
