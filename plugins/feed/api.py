@@ -151,7 +151,7 @@ class PostViewSet(
     def _serialize(self, posts, **kwargs):
         posts = queries.load_posts(posts, self.request.user)
         context = self.get_serializer_context()
-        context["permissions"] = services.permissions_for(self.request.user, posts)
+        context["permissions"] = _page_permissions(self.request.user, posts)
         return PostSerializer(posts, many=True, context=context).data
 
     def _one(self, post, status_code=status.HTTP_200_OK):
@@ -258,12 +258,32 @@ class PostViewSet(
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
+#: The answers of :func:`services.permissions_for` the API shows (``report`` is the cards').
+PERMISSION_KEYS = ("edit", "delete", "pin", "relaunch", "moderate")
+
+
+def _page_permissions(user, posts) -> dict[int, dict[str, bool]]:
+    """What ``user`` may do with each post: what :func:`queries.load_posts` computed (the
+    answers of :func:`services.permissions_for`), not computed a second time."""
+    loaded = {
+        post.pk: {key: post.permissions[key] for key in PERMISSION_KEYS}
+        for post in posts
+        if getattr(post, "permissions", None) is not None
+    }
+    missing = [post for post in posts if post.pk not in loaded]
+    if missing:
+        loaded.update(services.permissions_for(user, missing))
+    return loaded
+
+
 def _feed_response(request, page, serializer_context):
     posts = page.posts
-    serializer_context["permissions"] = services.permissions_for(request.user, posts)
+    serializer_context["permissions"] = _page_permissions(request.user, posts)
+
+    serializer = PostSerializer(context=serializer_context)  # one for the page's posts
 
     def post_json(post):
-        return PostSerializer(post, context=serializer_context).data
+        return serializer.to_representation(post)
 
     results = []
     for item in page.items:

@@ -82,8 +82,9 @@ class Post(Restricted):
         verbose_name_plural = _("posts")
         indexes = [
             models.Index(fields=["-activity_at", "-id"], name="feed_post_activity"),
-            models.Index(fields=["group", "-activity_at"], name="feed_post_group_activity"),
-            models.Index(fields=["author", "-activity_at"], name="feed_post_author_activity"),
+            # With the id, so a group's or a person's newest posts are one ordered range.
+            models.Index(fields=["group", "-activity_at", "-id"], name="feed_post_group_recent"),
+            models.Index(fields=["author", "-activity_at", "-id"], name="feed_post_author_recent"),
             models.Index(
                 fields=["-pinned_at", "-id"], condition=Q(pinned=True), name="feed_post_pinned"
             ),

@@ -105,16 +105,21 @@ def decode_cursor(cursor: str | None) -> tuple | None:
 
 
 def _below(key: tuple | None, kind: str, date_field: str) -> Q:
-    """Rows of ``kind`` whose key ``(date, kind, pk)`` comes after ``key`` (newest first)."""
+    """Rows of ``kind`` whose key ``(date, kind, pk)`` comes after ``key`` (newest first).
+
+    The condition starts with a plain bound on the date (``date <= X``), so the database
+    reads the ``(date, id)`` index as a range from the cursor down instead of testing an
+    ``OR`` on every row."""
     if key is None:
         return Q()
     sort_at, key_kind, pk = key
-    condition = Q(**{f"{date_field}__lt": sort_at})
     if kind == key_kind:
-        condition |= Q(**{date_field: sort_at, "pk__lt": pk})
-    elif kind < key_kind:
-        condition |= Q(**{date_field: sort_at})
-    return condition
+        return Q(**{f"{date_field}__lte": sort_at}) & (
+            Q(**{f"{date_field}__lt": sort_at}) | Q(**{date_field: sort_at, "pk__lt": pk})
+        )
+    if kind < key_kind:
+        return Q(**{f"{date_field}__lte": sort_at})
+    return Q(**{f"{date_field}__lt": sort_at})
 
 
 # --- Which posts ---------------------------------------------------------------------------
@@ -138,17 +143,83 @@ def followed(user) -> tuple[list[int], list[int]]:
     return people, groups
 
 
+def _home_sources(user) -> tuple[list[int], list[int]]:
+    """The groups (theirs and followed) and the people (followed, and themselves) whose
+    posts come into ``user``'s home feed, read once per call."""
+    people, groups = followed(user)
+    group_ids = sorted({*member_group_ids(user), *groups})
+    author_ids = sorted({*people, user.pk})
+    return group_ids, author_ids
+
+
+def _home_q(group_ids: list[int], author_ids: list[int]) -> Q:
+    return Q(group__isnull=True) | Q(group_id__in=group_ids) | Q(author_id__in=author_ids)
+
+
 def home_posts(user) -> QuerySet[Post]:
     """What comes into ``user``'s home feed: company-wide and department posts, posts of
     their groups, of the people and groups they follow, and their own."""
-    people, groups = followed(user)
-    source = (
-        Q(group__isnull=True)
-        | Q(group_id__in=[*member_group_ids(user), *groups])
-        | Q(author_id__in=people)
-        | Q(author_id=user.pk)
-    )
-    return visible_posts(user).filter(source)
+    return visible_posts(user).filter(_home_q(*_home_sources(user)))
+
+
+#: At most this many groups or people per query of the home feed (the size of its SQL).
+SPLIT_CHUNK = 50
+
+
+#: Stands for a group's or a person's id while a query of the home feed is built.
+class _Key:
+    """Stands for a post or a news page while a feed page is merged, before the ones shown
+    are loaded."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+@dataclass
+class _Part:
+    """Posts of ``posts``; with ``split_by`` (a field), read as the newest ones of each of
+    ``values`` (one short index range each) before they are merged in feed order."""
+
+    posts: QuerySet
+    split_by: str | None = None
+    values: list = field(default_factory=list)
+
+    def keys(self, condition: Q, size: int) -> list[tuple[int, datetime]]:
+        """``(pk, activity_at)`` of the first ``size`` posts matching ``condition``."""
+        posts = self.posts.filter(condition).order_by("-activity_at", "-pk")
+        if self.split_by is not None:
+            posts = posts.filter(self._newest_of_each(posts, size))
+        return list(posts.values_list("pk", "activity_at")[:size])
+
+    def _newest_of_each(self, posts, size: int) -> Q:
+        """``pk IN (the newest size of value 1) OR pk IN (... of value 2) ...``: each
+        subquery is a short range of the ``(<field>, -activity_at, -id)`` index."""
+        newest = Q()
+        for value in self.values:
+            newest |= Q(pk__in=posts.filter(**{self.split_by: value}).values("pk")[:size])
+        return newest
+
+
+def _split(posts, field_name: str, values: list) -> list[_Part]:
+    return [
+        _Part(posts, field_name, values[start : start + SPLIT_CHUNK])
+        for start in range(0, len(values), SPLIT_CHUNK)
+    ]
+
+
+def _home_parts(visible, group_ids: list[int], author_ids: list[int]) -> list[_Part]:
+    """:func:`home_posts` as parts the database reads as short index ranges in feed order
+    (an ``OR`` of the sources made it read most of the table): the posts outside groups,
+    the posts of each group, and the posts of each person, all from ``visible`` (the
+    visibility policy's queryset); together they hold exactly the posts of
+    :func:`home_posts` (a post in two parts is read twice and shown once)."""
+    return [
+        _Part(visible.filter(group__isnull=True)),
+        *_split(visible, "group_id", group_ids),
+        *_split(visible, "author_id", author_ids),
+    ]
 
 
 def _news(user):
@@ -166,40 +237,68 @@ def _limit(limit) -> int:
     return max(1, min(int(limit or 20), MAX_LIMIT))
 
 
-def _page(posts, *, news=None, pinned=None, cursor=None, limit=20, user=None) -> FeedPage:
+def _page(
+    posts, *, news=None, pinned=None, cursor=None, limit=20, user=None, parts=None
+) -> FeedPage:
     """Merge ``posts`` (and ``news``) after ``cursor``; the posts matching ``pinned`` (a
-    ``Q``) lead the first page and are left out of the rest, so they show once."""
+    ``Q``) lead the first page and are left out of the rest, so they show once.
+
+    ``parts``, when given, are :class:`_Part` whose union is ``posts``: the first keys of
+    each are read in feed order and merged here, then the posts shown are loaded."""
     limit = _limit(limit)
     key = decode_cursor(cursor)
+    condition = _below(key, POST, "activity_at")
     pinned_posts: list[Post] = []
     if pinned is not None:
         if key is None:
             pinned_posts = list(posts.filter(pinned).order_by("-pinned_at", "-pk")[:MAX_LIMIT])
-        posts = posts.exclude(pinned)
-    items = [
-        FeedItem(POST, post.activity_at, post=post)
-        for post in posts.filter(_below(key, POST, "activity_at"))[: limit + 1]
-    ]
-    if news is not None:
-        items += [
-            FeedItem(NEWS, page.first_published_at, page=page)
-            for page in news.filter(_below(key, NEWS, "first_published_at"))[: limit + 1]
+        condition &= ~pinned
+    if parts is None:
+        items = [
+            FeedItem(POST, post.activity_at, post=post)
+            for post in posts.filter(condition)[: limit + 1]
         ]
+    else:
+        # Each part's first rows, keys only; the posts shown are loaded once, below.
+        keys = dict(row for part in parts for row in part.keys(condition, limit + 1))
+        items = [FeedItem(POST, at, post=_Key(pk)) for pk, at in keys.items()]
+    if news is not None:
+        # Keys only: a Wagtail page is costly to build, and most of these are not shown.
+        rows = news.filter(_below(key, NEWS, "first_published_at")).values_list(
+            "pk", "first_published_at"
+        )
+        items += [FeedItem(NEWS, at, page=_Key(pk)) for pk, at in rows[: limit + 1]]
     items.sort(key=lambda item: item.key, reverse=True)
     more = len(items) > limit
     items = items[:limit]
+    next_cursor = encode_cursor(items[-1].key) if more else None
+    if parts is not None:
+        loaded = posts.in_bulk([item.pk for item in items if item.kind == POST])
+        for item in items:
+            if item.kind == POST:
+                item.post = loaded.get(item.pk)
+    if news is not None:
+        pages = news.in_bulk([item.pk for item in items if item.kind == NEWS])
+        for item in items:
+            if item.kind == NEWS:
+                item.page = pages.get(item.pk)
+    # A post or page deleted in between is left out (the cursor still marks the end).
+    items = [item for item in items if (item.post or item.page) is not None]
     load_posts([*pinned_posts, *(i.post for i in items if i.post is not None)], user)
-    return FeedPage(
-        items=items,
-        pinned=pinned_posts,
-        next_cursor=encode_cursor(items[-1].key) if more else None,
-    )
+    return FeedPage(items=items, pinned=pinned_posts, next_cursor=next_cursor)
 
 
 def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
-    pinned = Q(pinned=True, group__isnull=True)
+    group_ids, author_ids = _home_sources(user)
+    visible = visible_posts(user)
     return _page(
-        home_posts(user), news=_news(user), pinned=pinned, cursor=cursor, limit=limit, user=user
+        visible.filter(_home_q(group_ids, author_ids)),
+        news=_news(user),
+        pinned=Q(pinned=True, group__isnull=True),
+        cursor=cursor,
+        limit=limit,
+        user=user,
+        parts=_home_parts(visible, group_ids, author_ids),
     )
 
 
