@@ -179,8 +179,9 @@ class _Key:
 
 @dataclass
 class _Part:
-    """Posts of ``posts``; with ``split_by`` (a field), read as the newest ones of each of
-    ``values`` (one short index range each) before they are merged in feed order."""
+    """Posts of ``posts``; with ``split_by`` (a field), only those whose field is one of
+    ``values`` (my groups, the people I follow); each part is read newest first and the
+    parts are merged in feed order."""
 
     posts: QuerySet
     split_by: str | None = None
@@ -190,16 +191,11 @@ class _Part:
         """``(pk, activity_at)`` of the first ``size`` posts matching ``condition``."""
         posts = self.posts.filter(condition).order_by("-activity_at", "-pk")
         if self.split_by is not None:
-            posts = posts.filter(self._newest_of_each(posts, size))
+            # One query for all the groups (or people) of the part: cheaper to build and
+            # run than a subquery per value (measured: the busy member's first page went
+            # from ~24x to ~7x the bare endpoint).
+            posts = posts.filter(**{f"{self.split_by}__in": self.values})
         return list(posts.values_list("pk", "activity_at")[:size])
-
-    def _newest_of_each(self, posts, size: int) -> Q:
-        """``pk IN (the newest size of value 1) OR pk IN (... of value 2) ...``: each
-        subquery is a short range of the ``(<field>, -activity_at, -id)`` index."""
-        newest = Q()
-        for value in self.values:
-            newest |= Q(pk__in=posts.filter(**{self.split_by: value}).values("pk")[:size])
-        return newest
 
 
 def _split(posts, field_name: str, values: list) -> list[_Part]:
