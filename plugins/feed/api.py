@@ -198,7 +198,7 @@ class PostViewSet(
         if "event" in data and post.kind == Post.EVENT:
             _nested("event", events.clean_event, data["event"])
         if "poll" in data and post.kind == Post.POLL:
-            _nested("poll", polls.clean_poll, data["poll"])
+            _nested("poll", lambda d: polls.clean_poll(d, poll=post.poll), data["poll"])
         with service_errors():
             services.update_post(
                 request.user,

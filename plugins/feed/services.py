@@ -306,7 +306,11 @@ def update_post(
     cleaned_event = (
         events.clean_event(event) if event is not None and post.kind == Post.EVENT else None
     )
-    cleaned_poll = polls.clean_poll(poll) if poll is not None and post.kind == Post.POLL else None
+    cleaned_poll = (
+        polls.clean_poll(poll, poll=post.poll)
+        if poll is not None and post.kind == Post.POLL
+        else None
+    )
 
     removed = list(
         Attachment.objects.filter(post=post, pk__in=remove_ids).values_list("file", flat=True)

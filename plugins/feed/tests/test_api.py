@@ -457,3 +457,34 @@ def test_mention_suggestions(employee, colleague):
     assert response.status_code == 200
     found = response.json()
     assert found and found[0]["kind"] == "user" and found[0]["id"] == colleague.pk
+
+
+def test_the_author_renames_a_poll_after_it_closed(employee):
+    """Its closing time, now in the past, is kept rather than refused as "not in the future"."""
+    post = services.create_post(
+        employee,
+        kind=Post.POLL,
+        poll={
+            "question": "Lunch place?",
+            "options": ["Pizza", "Sushi"],
+            "closes_at": timezone.now() + timedelta(hours=1),
+        },
+    )
+    closes_at = timezone.now() - timedelta(minutes=5)
+    type(post.poll).objects.filter(pk=post.poll.pk).update(closes_at=closes_at)
+    post.refresh_from_db()
+    response = client_for(employee).patch(
+        f"/api/posts/{post.pk}/",
+        {
+            "poll": {
+                "question": "Lunch place on Friday?",
+                "options": ["Pizza", "Sushi"],
+                "closes_at": closes_at.isoformat(),
+            }
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    post.poll.refresh_from_db()
+    assert post.poll.question == "Lunch place on Friday?"
+    assert post.poll.closes_at == closes_at
