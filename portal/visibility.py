@@ -37,8 +37,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.crypto import get_random_string
+from django.utils.functional import empty
 from django.utils.translation import gettext_lazy as _
 
 from portal import signals
@@ -48,7 +51,6 @@ PEOPLE = "people"
 
 #: Per-user caches of the policy live in attributes with this prefix on the user object.
 USER_CACHE_PREFIX = "_portal_visibility_"
-_TOKENS_CACHE_ATTR = f"{USER_CACHE_PREFIX}tokens"
 
 
 def department_token(department_id: int) -> str:
@@ -141,18 +143,137 @@ def is_active_user(user) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def tokens_for(user) -> frozenset[str]:
-    """The audience tokens ``user`` holds, computed once per user object.
+# --- What the policy remembers about a person ----------------------------------------------
+#
+# Tokens, group ids, follows, page restrictions, permissions: read on every request, they
+# change rarely. :func:`remembered` keeps them in the cache under keys that carry two
+# versions, one for everyone and one per person; :func:`access_changed` gives a new version,
+# so the next read recomputes. Versions are random strings, so a version evicted from the
+# cache never brings back an older entry. Whoever changes what a person's access is computed
+# from (a membership, a follow, a department, a group's privacy, a page restriction) calls
+# :func:`access_changed`; the core and the plugins here do it from their signals. More than
+# one process needs a shared cache (``REDIS_URL``), as the real-time layer does.
 
-    A new request loads a new user object, so a membership removed a moment ago is gone
-    from the next request on. Call :func:`forget_tokens` after changing memberships
-    within one request.
-    """
+_VERSION_ALL = "portal:access:version"
+_BUNDLE_ATTR = f"{USER_CACHE_PREFIX}bundle"
+#: How long a remembered value lives at most (a safety net: changes invalidate it at once).
+REMEMBER_SECONDS = 60 * 60
+
+
+def _unwrap(user):
+    """The user behind ``request.user`` (a lazy wrapper), loading it if need be."""
+    wrapped = getattr(user, "_wrapped", None)
+    if wrapped is None:
+        return user
+    if wrapped is empty:
+        user._setup()
+        wrapped = user._wrapped
+    return wrapped
+
+
+def _user_version_key(pk) -> str:
+    return f"portal:access:version:{pk}"
+
+
+def _new_version() -> str:
+    return get_random_string(12)
+
+
+def _versions(pk) -> tuple[str, str]:
+    keys = [_VERSION_ALL, _user_version_key(pk)]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            cache.add(key, _new_version(), None)
+            found[key] = cache.get(key) or _new_version()
+    return found[keys[0]], found[keys[1]]
+
+
+#: Counts the changes made by this process: a user object re-reads the versions when it
+#: moved on, so a change made earlier in the same request (a follow) is seen at once.
+_changes = 0
+
+
+def remembered(user, name: str, compute: Callable[[object], object]):
+    """``compute(user)``, kept until ``user``'s access changes (see :func:`access_changed`).
+
+    ``name`` is unique across the project (prefix it with the plugin's label); the value
+    must pickle. Anonymous and inactive users are not remembered."""
+    user = _unwrap(user)
     if not is_active_user(user):
-        return frozenset()
-    cached = getattr(user, _TOKENS_CACHE_ATTR, None)
-    if cached is not None:
-        return cached
+        return compute(user)
+    bundle = getattr(user, _BUNDLE_ATTR, None)
+    if bundle is None or bundle[0] != _changes:
+        key = "portal:access:{}:{}:{}".format(user.pk, *_versions(user.pk))
+        if bundle is not None and bundle[1] != key:
+            _drop_cached_attributes(user)
+        bundle = (_changes, key, cache.get(key) or {})
+        setattr(user, _BUNDLE_ATTR, bundle)
+        if _PERMISSIONS in bundle[2]:
+            _set_permissions(user, bundle[2][_PERMISSIONS])
+    _seen, key, values = bundle
+    if name not in values:
+        values[name] = compute(user)
+        cache.set(key, values, REMEMBER_SECONDS)
+    return values[name]
+
+
+_PERMISSIONS = "auth:permissions"
+
+
+def _set_permissions(user, permissions) -> None:
+    # What django.contrib.auth.backends.ModelBackend keeps on the user object.
+    mine, through_groups = permissions
+    user._user_perm_cache = set(mine)
+    user._group_perm_cache = set(through_groups)
+    user._perm_cache = set(mine) | set(through_groups)
+
+
+def _compute_permissions(user):
+    from django.contrib.auth.backends import ModelBackend
+
+    backend = ModelBackend()
+    return (
+        frozenset(backend.get_user_permissions(user)),
+        frozenset(backend.get_group_permissions(user)),
+    )
+
+
+def prime_permissions(user) -> None:
+    """Load ``user``'s Django permissions from what is remembered, so ``has_perm`` asks
+    the database nothing (the default ``ModelBackend`` reads them from the user object)."""
+    user = _unwrap(user)
+    if is_active_user(user) and not hasattr(user, "_perm_cache"):
+        _set_permissions(user, remembered(user, _PERMISSIONS, _compute_permissions))
+
+
+def access_changed(users=None) -> None:
+    """Forget what :func:`remembered` kept: for ``users`` (people or their ids), or for
+    everyone when ``None``. Takes effect at once and again when the transaction commits
+    (a request reading in between cannot keep what it read before the commit)."""
+    if users is None:
+        keys = [_VERSION_ALL]
+    else:
+        keys = []
+        for user in users if isinstance(users, list | tuple | set | frozenset) else [users]:
+            if isinstance(user, models.Model) or hasattr(user, "_wrapped"):
+                _drop_cached_attributes(user)
+                user = user.pk
+            if user is not None:
+                keys.append(_user_version_key(user))
+    if not keys:
+        return
+
+    def bump():
+        global _changes
+        cache.set_many({key: _new_version() for key in keys}, None)
+        _changes += 1
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def _compute_tokens(user) -> frozenset[str]:
     tokens = {EVERYONE, user_token(user.pk)}
     department = getattr(user, "department", None)
     if department is not None:
@@ -160,17 +281,33 @@ def tokens_for(user) -> frozenset[str]:
     for _receiver, contribution in signals.audience_tokens.send(sender=user.__class__, user=user):
         if contribution:
             tokens.update(contribution)
-    frozen = frozenset(tokens)
-    setattr(user, _TOKENS_CACHE_ATTR, frozen)
-    return frozen
+    return frozenset(tokens)
+
+
+def tokens_for(user) -> frozenset[str]:
+    """The audience tokens ``user`` holds: ``all``, ``user:<id>``, their departments and
+    whatever plugins grant through :data:`portal.signals.audience_tokens`.
+
+    Remembered (see :func:`remembered`) until their access changes; a plugin whose tokens
+    depend on data of its own calls :func:`access_changed` when that data changes. Within
+    one request, :func:`forget_tokens` drops what the user object holds.
+    """
+    if not is_active_user(user):
+        return frozenset()
+    return remembered(user, "tokens", _compute_tokens)
+
+
+def _drop_cached_attributes(user) -> None:
+    user = _unwrap(user)
+    django_caches = {"_perm_cache", "_user_perm_cache", "_group_perm_cache"}
+    for attr in [n for n in vars(user) if n.startswith(USER_CACHE_PREFIX) or n in django_caches]:
+        delattr(user, attr)
 
 
 def forget_tokens(user) -> None:
-    """Drop what the policy cached on ``user`` after a membership change in the same
-    request (tokens, page restrictions)."""
-    user = getattr(user, "_wrapped", user)  # request.user is a lazy wrapper
-    for attr in [name for name in vars(user) if name.startswith(USER_CACHE_PREFIX)]:
-        delattr(user, attr)
+    """Recompute what the policy knows of ``user`` (tokens, page restrictions, whatever
+    :func:`remembered` kept) after a change of their access in the same request."""
+    access_changed(user)
 
 
 def _restricted_q(model: type[Restricted], user, prefix: str = "") -> Q:

@@ -11,6 +11,16 @@ import pytest
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: what the visibility policy remembers is keyed
+    by primary keys, which the next test's rows reuse."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def home_page(db):
     """The site's home page (rebuilt when a transactional test flushed the tree)."""

@@ -159,7 +159,8 @@ def respond(user, post: Post, answer: str | None) -> EventResponse | None:
 
 def attach(posts, user):
     """Set ``post.event_data`` on the event posts of ``posts`` (already visible to
-    ``user``): two queries for the whole page, none when it holds no event.
+    ``user``): two queries for the whole page (one when nobody is going yet), none when
+    it holds no event.
 
     ``event_data`` is ``{"title", "starts_at", "ends_at", "location", "online_url",
     "past", "counts": {"going", "maybe", "not_going"}, "mine": answer or None,
@@ -179,13 +180,19 @@ def attach(posts, user):
     events = list(events)
     previews: dict[int, list[dict]] = {event.pk: [] for event in events}
     going = (
-        EventResponse.objects.filter(event_id__in=previews, answer=EventResponse.GOING)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("event_id"), order_by=[F("answered_at"), "pk"])
+        []
+        if not any(e.count_going for e in events)
+        else (
+            EventResponse.objects.filter(event_id__in=previews, answer=EventResponse.GOING)
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=F("event_id"), order_by=[F("answered_at"), "pk"]
+                )
+            )
+            .filter(rank__lte=PREVIEW_SIZE)
+            .select_related("user")
+            .order_by("event_id", "rank")
         )
-        .filter(rank__lte=PREVIEW_SIZE)
-        .select_related("user")
-        .order_by("event_id", "rank")
     )
     for response in going:
         previews[response.event_id].append({"id": response.user_id, "name": str(response.user)})

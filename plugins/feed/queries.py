@@ -133,7 +133,12 @@ def visible_posts(user) -> QuerySet[Post]:
 
 
 def followed(user) -> tuple[list[int], list[int]]:
-    """The ids of the people and of the groups ``user`` follows."""
+    """The ids of the people and of the groups ``user`` follows (remembered with their
+    access: a follow or unfollow forgets it)."""
+    return visibility.remembered(user, "feed:followed", _followed)
+
+
+def _followed(user) -> tuple[list[int], list[int]]:
     people, groups = [], []
     for user_id, group_id in Follow.objects.filter(follower=user).values_list("user", "group"):
         if user_id:
@@ -229,6 +234,16 @@ def _news(user):
     )
 
 
+def _card_posts() -> QuerySet[Post]:
+    return Post.objects.select_related("author", "author__department", "group")
+
+
+def _news_cards():
+    from portal.editorial.news.models import NewsPage
+
+    return NewsPage.objects.select_related("category")
+
+
 def _limit(limit) -> int:
     return max(1, min(int(limit or 20), MAX_LIMIT))
 
@@ -269,12 +284,14 @@ def _page(
     items = items[:limit]
     next_cursor = encode_cursor(items[-1].key) if more else None
     if parts is not None:
-        loaded = posts.in_bulk([item.pk for item in items if item.kind == POST])
+        # The keys came through the policy already: the rows are read by primary key
+        # alone (the visibility condition is not built and run a second time).
+        loaded = _card_posts().in_bulk([item.pk for item in items if item.kind == POST])
         for item in items:
             if item.kind == POST:
                 item.post = loaded.get(item.pk)
     if news is not None:
-        pages = news.in_bulk([item.pk for item in items if item.kind == NEWS])
+        pages = _news_cards().in_bulk([item.pk for item in items if item.kind == NEWS])
         for item in items:
             if item.kind == NEWS:
                 item.page = pages.get(item.pk)
@@ -388,6 +405,11 @@ def load_posts(posts, user) -> list[Post]:
     posts = list(posts)
     if not posts:
         return posts
+    # Hashtags come from the text: a post without "#" has none, and is not asked about.
+    no_tags = Hashtag.tag_model().objects.none()
+    for post in posts:
+        if "#" not in post.text:
+            post.__dict__.setdefault("_prefetched_objects_cache", {})["hashtags"] = no_tags
     prefetch_related_objects(
         posts, "author__department", "group", "relaunched_by", "attachments", "hashtags"
     )

@@ -110,24 +110,18 @@ def can_relaunch(user, post) -> bool:
 
 def permissions_for(user, posts) -> dict[int, dict[str, bool]]:
     """What ``user`` may do with each of ``posts`` (``{post id: {"edit", "delete", "pin",
-    "relaunch", "moderate"}}``), in at most one query for the page (plus the user's
-    permissions, loaded once): the same answers as the ``can_*`` functions."""
+    "relaunch", "moderate"}}``), from what the policy remembers of the person (their
+    permissions and the groups they manage): the same answers as the ``can_*`` functions."""
     posts = list(posts)
     if not visibility.is_active_user(user):
         nothing = dict.fromkeys(("edit", "delete", "pin", "relaunch", "moderate"), False)
         return {post.pk: dict(nothing) for post in posts}
+    visibility.prime_permissions(user)
     moderate_all = user.has_perm("feed.moderate_post")
     pin_all = user.has_perm("feed.pin_post")
     relaunch_all = user.has_perm("feed.relaunch_post")
     every_group = user.has_perm("groups.change_group")
-    group_ids = {post.group_id for post in posts if post.group_id}
-    managed: set[int] = set()
-    if group_ids and not every_group:
-        managed = set(
-            Membership.objects.filter(
-                user=user, group_id__in=group_ids, role__in=Membership.MANAGING_ROLES
-            ).values_list("group_id", flat=True)
-        )
+    managed = frozenset() if every_group else groups.managed_group_ids(user)
     answers = {}
     for post in posts:
         group_moderator = post.group_id is not None and (every_group or post.group_id in managed)

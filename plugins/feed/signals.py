@@ -3,6 +3,7 @@ a group's posts on its page, a person's recent posts on their profile and Follow
 buttons. (helper "feedui")"""
 
 from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -121,3 +122,13 @@ def page_assets(sender, request, **kwargs):
 
 
 signals.page_assets.connect(page_assets, dispatch_uid="feed_page_assets")
+
+
+def follow_changed(sender, instance, raw=False, **kwargs):
+    """Follows are remembered with the person's access (see ``queries.followed``)."""
+    if not raw:
+        visibility.access_changed(instance.follower_id)
+
+
+post_save.connect(follow_changed, sender=Follow, dispatch_uid="feed_follow_saved")
+post_delete.connect(follow_changed, sender=Follow, dispatch_uid="feed_follow_deleted")

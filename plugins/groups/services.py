@@ -81,7 +81,26 @@ def member_group_ids(user) -> list[int]:
     """The ids of the groups ``user`` belongs to."""
     if not visibility.is_active_user(user):
         return []
+    return visibility.remembered(user, "groups:member_group_ids", _member_group_ids)
+
+
+def _member_group_ids(user) -> list[int]:
     return list(Membership.objects.filter(user=user).values_list("group_id", flat=True))
+
+
+def managed_group_ids(user) -> frozenset[int]:
+    """The ids of the groups ``user`` owns or moderates (remembered with their access)."""
+    if not visibility.is_active_user(user):
+        return frozenset()
+    return visibility.remembered(user, "groups:managed_group_ids", _managed_group_ids)
+
+
+def _managed_group_ids(user) -> frozenset[int]:
+    return frozenset(
+        Membership.objects.filter(user=user, role__in=Membership.MANAGING_ROLES).values_list(
+            "group_id", flat=True
+        )
+    )
 
 
 def token_group_ids(user) -> list[int]:
@@ -896,6 +915,8 @@ def sync_department_groups() -> dict[str, int]:
         ignore_conflicts=True,
     )
     counts["added"], counts["removed"] = len(missing), len(stale)
+    if missing or stale:
+        visibility.access_changed()  # bulk writes send no signals
     return counts
 
 

@@ -122,3 +122,54 @@ post_save.connect(department_saved, sender=Department, dispatch_uid="groups_depa
 pre_delete.connect(department_deleted, sender=Department, dispatch_uid="groups_department_deleted")
 post_save.connect(user_saved, sender=User, dispatch_uid="groups_user_saved")
 signals.org_chart_changed.connect(org_chart_changed, dispatch_uid="groups_org_chart_changed")
+
+
+# --- What the visibility policy remembers ---------------------------------------------------
+#
+# Tokens and group ids are remembered between requests (portal.visibility.remembered):
+# a membership changes one person's; a public group appearing or a group changing privacy
+# changes everyone's.
+
+
+def membership_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        visibility.access_changed(instance.user_id)
+
+
+def remember_privacy(sender, instance, raw=False, **kwargs):
+    instance._groups_old_privacy = (
+        sender.objects.filter(pk=instance.pk).values_list("privacy", flat=True).first()
+        if instance.pk and not raw
+        else None
+    )
+
+
+def group_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    if created:
+        if instance.privacy == sender.PUBLIC:
+            visibility.access_changed()
+    elif getattr(instance, "_groups_old_privacy", instance.privacy) != instance.privacy:
+        visibility.access_changed()
+
+
+def group_deleted(sender, instance, **kwargs):
+    visibility.access_changed()
+
+
+def _connect_access_receivers() -> None:
+    from django.db.models.signals import post_delete
+
+    from plugins.groups.models import Group, Membership
+
+    post_save.connect(membership_changed, sender=Membership, dispatch_uid="groups_access_member")
+    post_delete.connect(
+        membership_changed, sender=Membership, dispatch_uid="groups_access_member_gone"
+    )
+    pre_save.connect(remember_privacy, sender=Group, dispatch_uid="groups_access_privacy")
+    post_save.connect(group_saved, sender=Group, dispatch_uid="groups_access_group")
+    post_delete.connect(group_deleted, sender=Group, dispatch_uid="groups_access_group_gone")
+
+
+_connect_access_receivers()

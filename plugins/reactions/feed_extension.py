@@ -8,8 +8,9 @@ from plugins.reactions import services
 
 
 def annotate(posts: list, user) -> None:
-    """``post.extras["reactions"]``: the summary of each post, 2 queries for the page."""
-    found = services.summaries(user, posts)
+    """``post.extras["reactions"]``: the summary of each post, at most one query for the
+    page (the posts were just loaded, so their reaction counters are current)."""
+    found = services.summaries(user, posts, counted=True)
     for post in posts:
         post.extras["reactions"] = found[post.pk]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -133,27 +133,35 @@ def empty_summary() -> dict:
     return {"counts": {}, "total": 0, "mine": None, "top": []}
 
 
-def summaries(user, objects) -> dict[int, dict]:
-    """``{pk: {"counts", "total", "mine", "top"}}`` for objects of one model, in 2 queries.
+def summaries(user, objects, *, counted: bool = False) -> dict[int, dict]:
+    """``{pk: {"counts", "total", "mine", "top"}}`` for objects of one model, in one query.
 
     The caller passes objects ``user`` already may see (a page of the feed, a thread).
+    With ``counted``, the objects were just read from the database and their counter
+    (``reaction_count``) is trusted: those at 0 are not asked about (no query at all when
+    none has a reaction).
     """
     objects = list(objects)
     result = {obj.pk: empty_summary() for obj in objects}
     if not objects:
         return result
     reactable = _reactable(objects[0])
+    count_field = reactable.count_field if counted else ""
+    reacted = [obj.pk for obj in objects if not count_field or getattr(obj, count_field, 1) != 0]
+    if not reacted:
+        return result
     reactions = Reaction.objects.filter(
-        content_type=reactable.content_type(), object_id__in=list(result)
+        content_type=reactable.content_type(), object_id__in=reacted
     )
-    rows = reactions.order_by().values("object_id", "kind").annotate(n=Count("pk"))
-    for row in rows:
+    counts = {"n": Count("pk")}
+    if visibility.is_active_user(user):
+        counts["mine"] = Count("pk", filter=Q(user=user))
+    for row in reactions.order_by().values("object_id", "kind").annotate(**counts):
         summary = result[row["object_id"]]
         summary["counts"][row["kind"]] = row["n"]
         summary["total"] += row["n"]
-    if visibility.is_active_user(user):
-        for object_id, kind in reactions.filter(user=user).values_list("object_id", "kind"):
-            result[object_id]["mine"] = kind
+        if row.get("mine"):
+            summary["mine"] = row["kind"]
     for summary in result.values():
         ranked = sorted(summary["counts"], key=lambda k: (-summary["counts"][k], KINDS.index(k)))
         summary["top"] = ranked[:3]

@@ -13,10 +13,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from portal import plugins
-        from portal.core import visibility_rules
+        from portal.core import access, visibility_rules
 
         plugins.check_dependencies()
         visibility_rules.register_core_rules()
+        access.connect()
         # Receivers must be connected before the first request, whatever is imported first.
         for _config, _module in plugins.plugin_submodules("signals"):
             pass

@@ -8,8 +8,6 @@ from wagtail.models import Page, PageViewRestriction
 
 from portal import visibility
 
-_BLOCKED_CACHE_ATTR = f"{visibility.USER_CACHE_PREFIX}blocked_page_paths"
-
 
 def _lineage(page) -> list[str]:
     """Tree paths of the page's ancestors and of the page itself, from the root down."""
@@ -18,7 +16,8 @@ def _lineage(page) -> list[str]:
 
 
 def _blocked_paths(user) -> list[str]:
-    """Tree paths of the page restrictions this user does not pass (once per user object).
+    """Tree paths of the page restrictions this user does not pass (remembered until their
+    access or a page changes: see :mod:`portal.core.access`).
 
     Two kinds of restriction apply to a page and everything below it:
 
@@ -28,9 +27,10 @@ def _blocked_paths(user) -> list[str]:
       groups; a password can only be given in the browser session, so listings, the API
       and search treat it as closed.
     """
-    cached = getattr(user, _BLOCKED_CACHE_ATTR, None)
-    if cached is not None:
-        return cached
+    return visibility.remembered(user, "core:blocked_page_paths", _compute_blocked_paths)
+
+
+def _compute_blocked_paths(user) -> list[str]:
     from portal.core.models import PageAudience
 
     tokens = visibility.tokens_for(user)
@@ -54,7 +54,6 @@ def _blocked_paths(user) -> list[str]:
         }:
             continue
         blocked.append(restriction.page.path)
-    setattr(user, _BLOCKED_CACHE_ATTR, blocked)
     return blocked
 
 

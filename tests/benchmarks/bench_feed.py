@@ -312,6 +312,10 @@ def _seed_and_measure(ctx: Context, sizes: FeedSizes, rng) -> bool:
             )
             for count, shape in repeated_queries(result.query_sql):
                 print(f"  repeated {count}x: {shape[:130]}")
+            if ctx.show_queries:
+                print(f"  the {len(result.query_sql)} queries of {name}:")
+                for sql in result.query_sql:
+                    print(f"    {sql[:150]}")
     print("\nFeed p95 against the bare DRF endpoint's p95:")
     print("\n".join(summary))
     print()

@@ -421,6 +421,7 @@ class TestPages:
                 send("reaction", [employee], actor=people[i % 5], target=target)
 
         add(2)
+        logged_in.get("/notifications/")  # caches of the site and of the reader's access
         with CaptureQueriesContext(connection) as few:
             logged_in.get("/notifications/")
         add(12)
