@@ -218,6 +218,22 @@ def remembered(user, name: str, compute: Callable[[object], object]):
     return values[name]
 
 
+def shared(name: str, compute: Callable[[], object]):
+    """``compute()``, the same for everyone, kept until anyone's access changes in a way
+    that concerns everyone (``access_changed()`` without people: departments, groups'
+    privacy, pages). For small lookups read on every request (department names)."""
+    version = cache.get(_VERSION_ALL)
+    if version is None:
+        cache.add(_VERSION_ALL, _new_version(), None)
+        version = cache.get(_VERSION_ALL)
+    key = f"portal:shared:{name}:{version}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, REMEMBER_SECONDS)
+    return value
+
+
 _PERMISSIONS = "auth:permissions"
 
 

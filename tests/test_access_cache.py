@@ -180,3 +180,14 @@ def test_nothing_is_remembered_across_people(employee, colleague, departments):
     other = make_user("other@example.com", department=departments["sales"])
     assert tokens(other) != tokens(employee)
     assert f"user:{colleague.pk}" in tokens(colleague)
+
+
+def test_department_names_on_cards_follow_a_rename(employee):
+    sales = fresh(employee).department
+    post = feed_services.create_post(fresh(employee), text="Hi", audience=f"dept:{sales.pk}")
+    [card] = feed_queries.load_posts([feed_queries.visible_posts(fresh(employee)).get()], employee)
+    assert sales.name in str(card.audience_label)
+    sales.name = "Ventes"
+    sales.save()
+    [card] = feed_queries.load_posts([post.__class__.objects.get(pk=post.pk)], fresh(employee))
+    assert "Ventes" in str(card.audience_label)

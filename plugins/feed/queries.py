@@ -380,19 +380,20 @@ def _label_audiences(posts: list[Post]) -> None:
     """``post.audience_label``: the company, the department's or the group's name."""
     from portal.accounts.models import Department
 
-    department_ids = {
-        int(p.audience.split(":", 1)[1])
-        for p in posts
-        if p.audience.startswith("dept:") and p.audience.split(":", 1)[1].isdigit()
-    }
-    names = dict(Department.objects.filter(pk__in=department_ids).values_list("pk", "name"))
+    names = {}
+    if any(p.audience.startswith("dept:") for p in posts):
+        names = visibility.shared(
+            "accounts:department_names",
+            lambda: dict(Department.objects.values_list("pk", "name")),
+        )
     for post in posts:
         if post.group is not None:
             post.audience_label = post.group.name
         elif post.audience == visibility.EVERYONE:
             post.audience_label = _("Whole company")
         elif post.audience.startswith("dept:"):
-            name = names.get(int(post.audience.split(":", 1)[1]), "")
+            pk = post.audience.split(":", 1)[1]
+            name = names.get(int(pk), "") if pk.isdigit() else ""
             post.audience_label = _("Department %(name)s") % {"name": name}
         else:
             post.audience_label = _("Named people")
