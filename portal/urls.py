@@ -1,4 +1,4 @@
-"""The portal's URLs: accounts, the API, Wagtail's admin, each plugin's ``urls.py``
+"""The portal's URLs: accounts, the API, Wagtail's admin, search, each plugin's ``urls.py``
 (mounted under /<label>/ and namespaced by its label) and, last, Wagtail's pages."""
 
 from django.conf import settings
@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/", include("portal.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("search/", include("search.urls")),
     *plugin_urlpatterns(),
 ]
 

@@ -4,6 +4,7 @@ their post is (the index takes the post's audience tokens through the policy).""
 from django.utils.translation import gettext_lazy as _
 
 from plugins.comments.models import Comment
+from plugins.feed.models import Post
 from portal.text import plain_text
 from search import registry
 
@@ -20,4 +21,13 @@ def to_document(comment: Comment) -> dict:
     }
 
 
-registry.register("comments.comment", Comment, to_document, label=_("Comments"))
+registry.register(
+    "comments.comment",
+    Comment,
+    to_document,
+    label=_("Comments"),
+    queryset=lambda: Comment.objects.select_related("post", "author"),
+    # A comment is found under its post's title by whoever may see the post: when the post
+    # changes (its title, its audience, a move to another group), so do its comments.
+    watch={Post: lambda post: Comment.objects.filter(post_id=post.pk)},
+)

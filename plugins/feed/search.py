@@ -4,7 +4,7 @@ document, so a private group's post is only ever found by its members."""
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.feed.models import Post
+from plugins.feed.models import Event, Poll, PollOption, Post
 from portal.text import plain_text
 from search.registry import register
 
@@ -30,4 +30,22 @@ def post_document(post: Post) -> dict:
     }
 
 
-register("feed.post", Post, post_document, _("Posts"))
+def posts():
+    return Post.objects.select_related("author", "event", "poll").prefetch_related(
+        "hashtags", "poll__options"
+    )
+
+
+register(
+    "feed.post",
+    Post,
+    post_document,
+    _("Posts"),
+    queryset=posts,
+    # An event's place and a poll's options are part of the post's text.
+    watch={
+        Event: lambda event: [event.post_id],
+        Poll: lambda poll: [poll.post_id],
+        PollOption: lambda option: Post.objects.filter(poll__pk=option.poll_id),
+    },
+)

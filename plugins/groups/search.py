@@ -19,4 +19,10 @@ def to_document(group: Group) -> dict:
     }
 
 
-registry.register("groups.group", Group, to_document, label=_("Groups"))
+registry.register(
+    "groups.group",
+    Group,
+    to_document,
+    label=_("Groups"),
+    queryset=lambda: Group.objects.prefetch_related("tags"),
+)

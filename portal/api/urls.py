@@ -16,6 +16,7 @@ from portal.editorial.resources import api as resources_api
 from portal.editorial.weeks import api as weeks_api
 from portal.editorial.wellness import api as wellness_api
 from portal.plugins import plugin_submodules
+from search import api as search_api
 
 #: The core's own API modules; plugins are found through the contract below.
 CORE_API_MODULES = [
@@ -25,6 +26,7 @@ CORE_API_MODULES = [
     wellness_api,
     weeks_api,
     resources_api,
+    search_api,
 ]
 
 router = DefaultRouter()

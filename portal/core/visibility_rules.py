@@ -93,13 +93,16 @@ def can_view_page(user, page) -> bool:
 
 def page_tokens(page) -> set[str]:
     """Who may see a page, as audience tokens for the search index: the audience of the
-    nearest restricted ancestor (or the page itself), "all" otherwise, nobody for drafts
-    and pages behind a Wagtail view restriction."""
+    nearest restricted ancestor (or the page itself), "all" otherwise, nobody for drafts,
+    pages below an unpublished page (like :func:`filter_pages`) and pages behind a Wagtail
+    view restriction."""
     from portal.core.models import PageAudience
 
     if not page.live:
         return set()
     lineage = _lineage(page)
+    if Page.objects.filter(path__in=lineage[1:-1], live=False).exists():
+        return set()
     if (
         PageViewRestriction.objects.filter(page__path__in=lineage)
         .exclude(restriction_type=PageViewRestriction.LOGIN)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "portal.editorial.wellness",
     "portal.editorial.weeks",
     "portal.editorial.resources",
+    "search",
     "daphne",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -119,9 +120,24 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process: local memory is enough. More processes share one cache (REDIS_URL in
+# production), which the visibility policy relies on to forget what it remembered.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# --- Search ---------------------------------------------------------------------------
+# The embedded backend on the database (SQLite FTS5, PostgreSQL full-text) unless
+# ELASTICSEARCH_URL is set; PORTAL_SEARCH_BACKEND ("database", "elasticsearch") forces one.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+PORTAL_SEARCH_BACKEND = os.environ.get("PORTAL_SEARCH_BACKEND", "")
+#: Elasticsearch: the alias searched; each rebuild creates "<alias>-<timestamp>" behind it.
+PORTAL_SEARCH_INDEX = os.environ.get("PORTAL_SEARCH_INDEX", "portal-search")
 
 # --- Accounts ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -39,3 +39,7 @@ STORAGES = {
 
 # Link previews are tested against a real HTTP server on 127.0.0.1.
 PORTAL_LINK_PREVIEW_ALLOW_PRIVATE = True
+
+# The suite searches the embedded backend; the Elasticsearch live tests use
+# ELASTICSEARCH_URL themselves (search/tests/test_elasticsearch.py).
+PORTAL_SEARCH_BACKEND = os.environ.get("PORTAL_SEARCH_BACKEND", "database")

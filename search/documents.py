@@ -1,0 +1,70 @@
+"""What the search index stores: one :class:`Document` per searchable object.
+
+A document is built from the registry's ``to_document`` (title, body, author, dates,
+tags) and carries the object's **access tokens** from the one visibility policy
+(:func:`portal.visibility.tokens_for_object`); plugins never choose them. An object with no
+token (a draft page, a deactivated person, a secret group's post nobody can see) has no
+document: building it returns ``None`` and the indexer deletes what was there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.encoding import force_str
+
+from portal import visibility
+
+
+@dataclass
+class Document:
+    #: The registry key of the content type ("feed.post", "people.person", "pages.newspage").
+    key: str
+    object_id: str
+    title: str
+    url: str
+    body: str = ""
+    author: str = ""
+    tags: list[str] = field(default_factory=list)
+    date: datetime | None = None
+    #: Who may find it: audience tokens of the visibility policy ("all", "group:12", ...).
+    tokens: frozenset[str] = frozenset()
+    #: "fr" or "en": the language the text is analysed in first (both are indexed).
+    language: str = "fr"
+
+    @property
+    def uid(self) -> tuple[str, str]:
+        return (self.key, self.object_id)
+
+
+def build(searchable, obj) -> Document | None:
+    """The document of ``obj`` (a ``searchable`` registry entry's model), or ``None`` when
+    nobody may find it."""
+    if searchable.should_index is not None and not searchable.should_index(obj):
+        return None
+    tokens = frozenset(visibility.tokens_for_object(obj))
+    if not tokens:
+        return None
+    data = searchable.to_document(obj)
+    tags = data.get("tags") or []
+    return Document(
+        key=searchable.key,
+        object_id=str(obj.pk),
+        title=force_str(data.get("title") or "")[:1000],
+        url=force_str(data.get("url") or _absolute_url(obj)),
+        body=force_str(data.get("body") or ""),
+        author=force_str(data.get("author") or ""),
+        tags=[force_str(tag) for tag in tags],
+        date=data.get("date"),
+        tokens=tokens,
+        language=data.get("language") or "fr",
+    )
+
+
+def _absolute_url(obj) -> str:
+    getter = getattr(obj, "get_absolute_url", None) or getattr(obj, "get_url", None)
+    try:
+        return getter() or "" if getter else ""
+    except Exception:  # noqa: BLE001 - a URL that cannot be reversed is just not linked
+        return ""
