@@ -62,6 +62,12 @@ class SearchHitSerializer(serializers.Serializer):
 
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text=_("Matches of the selected types."))
+    capped = serializers.BooleanField(
+        help_text=_(
+            "True when the database backend stopped counting (over 1,000 matches): count "
+            "and counts are then lower bounds."
+        )
+    )
     page = serializers.IntegerField()
     pages = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
@@ -149,6 +155,7 @@ class SearchViewSet(viewsets.ViewSet):
         }
         body = {
             "count": results.total,
+            "capped": results.capped,
             "page": page if results.total else 1,
             "pages": results.pages,
             "next": _page_url(request, page + 1) if page < results.pages else None,

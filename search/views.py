@@ -203,5 +203,6 @@ def results(request):
         next_url=_url(params, page=page + 1) if page < found.pages else "",
         all_types_url=_url(params, type=[]),
         hidden_by_filters=bool(not found.total and total_all and types),
+        capped=found.capped,
     )
     return render(request, "search/results.html", context)

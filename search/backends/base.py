@@ -68,6 +68,9 @@ class Results:
     counts: dict[str, int]
     page: int = 1
     per_page: int = PER_PAGE
+    #: True when the backend stopped counting: ``total`` and ``counts`` are then lower bounds
+    #: (at least that many matches), not exact numbers.
+    capped: bool = False
 
     @property
     def pages(self) -> int:

@@ -10,10 +10,18 @@ conditions are part of every statement (results, counts, suggestions and highlig
 User input never reaches ``MATCH`` / ``to_tsquery`` as syntax: :func:`search.text.parse`
 reduces it to plain words (letters, digits, ``_``), which are quoted here.
 
-PostgreSQL ranking cost: ``ts_rank`` reads every candidate's vector, so at most
-:data:`RANK_CANDIDATES` matches (title matches first, then the newest others) are ranked;
-counts and totals stay exact. The vector holds the title (weight A), author and tags (B)
-and the first :data:`BODY_VECTOR_CHARS` characters of the body (D).
+PostgreSQL costs (100,000 documents, see tests/benchmarks/bench_search.py):
+
+* ``vector`` holds the title (weight A), author and tags (B) and the first
+  :data:`BODY_VECTOR_CHARS` characters of the body (D); ``head`` (migration 0003) holds the
+  title (A), author and tags (B) only, small enough to stay in the table row (the big
+  ``vector`` and ``body`` go to TOAST), with its own GIN index: title matches and
+  suggestions are answered by that index instead of rechecking weights in every big vector.
+* Counting stops after :data:`COUNT_CAP` matches: ``Results.capped`` then says that
+  ``total`` and ``counts`` are lower bounds. Below the cap they are exact.
+* ``ts_rank`` reads each candidate's big vector, so only the newest
+  :data:`RANK_CANDIDATES` title matches and the newest :data:`RANK_CANDIDATES` other
+  matches (more on deep pages) are ranked: title matches still come first.
 """
 
 # SQL is assembled from constants and placeholders only; every value is a parameter.
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import connection, transaction
@@ -43,8 +52,21 @@ from search.documents import Document
 TABLE = "search_document"
 FTS = "search_document_fts"
 BATCH = 500
-#: PostgreSQL: the most matches ranked for one query (counts stay exact).
-RANK_CANDIDATES = 2000
+#: PostgreSQL: matches in titles, names and tags, and other matches, ranked for one query
+#: (each, newest first; deep pages rank more).
+RANK_CANDIDATES = 100
+#: PostgreSQL: counting stops after this many matches (``Results.capped``).
+COUNT_CAP = 1000
+#: PostgreSQL: candidates are looked for among the newest documents first (an index range
+#: on the date), then among the older ones only if too few were found: the newest matches
+#: are found without reading every match (GIN cannot sort; prefix matches are rechecked).
+RECENT_WINDOW = 10_000
+#: PostgreSQL: title and author matches ranked for one suggestion list.
+SUGGEST_CANDIDATES = 2000
+#: PostgreSQL: the access filter, written so that the planner does not use the ``acl``
+#: index: every active person holds ``all``, so it is never selective, and ANDing its
+#: bitmap (most of the table) cost ~7 ms per statement on 100,000 documents.
+ACL = "(d.acl || '{}'::text[])"
 #: PostgreSQL: how much of a body goes into the vector and the snippets.
 BODY_VECTOR_CHARS = 4000
 #: SQLite bm25 weights: title, body, author, tags, title_stem, body_stem, acl.
@@ -118,6 +140,22 @@ def _in(values) -> tuple[str, list]:
     return ", ".join(["%s"] * len(values)), values
 
 
+def pg_head_sql(
+    title: str = "%(v_title)s", author: str = "%(v_author)s", tags: str = "%(v_tags)s"
+) -> str:
+    """The ``head`` vector (PostgreSQL): the title, author and tags parts of ``vector``,
+    with the same weights and gaps. Migration 0003 fills it from the columns."""
+    gap = "\n            || '~:2'::tsvector || "
+    parts = [
+        f"setweight(to_tsvector('portal_fr', {title}), 'A')",
+        f"setweight(to_tsvector('portal_en', {title}), 'A')",
+        f"setweight(to_tsvector('portal_simple', {title}), 'A')",
+        f"setweight(to_tsvector('portal_simple', {author}), 'B')",
+        f"setweight(to_tsvector('portal_simple', {tags}), 'B')",
+    ]
+    return "(" + gap.join(parts) + ")"
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -142,16 +180,16 @@ class DatabaseBackend(SearchBackend):
                 cursor.executemany(
                     f"""
                     INSERT INTO {TABLE} (key, object_id, title, body, author, tags, date, url,
-                        language, tokens, updated_at, acl, vector)
+                        language, tokens, updated_at, acl, vector, head)
                     VALUES (%(key)s, %(object_id)s, %(title)s, %(body)s, %(author)s, %(tags)s,
                         %(date)s, %(url)s, %(language)s, %(encoded)s, %(now)s, %(tokens)s,
-                        {self._pg_vector_sql()})
+                        {self._pg_vector_sql()}, {pg_head_sql()})
                     ON CONFLICT (key, object_id) DO UPDATE SET
                         title = EXCLUDED.title, body = EXCLUDED.body, author = EXCLUDED.author,
                         tags = EXCLUDED.tags, date = EXCLUDED.date, url = EXCLUDED.url,
                         language = EXCLUDED.language, tokens = EXCLUDED.tokens,
                         updated_at = EXCLUDED.updated_at, acl = EXCLUDED.acl,
-                        vector = EXCLUDED.vector
+                        vector = EXCLUDED.vector, head = EXCLUDED.head
                     """,
                     [
                         {
@@ -489,43 +527,146 @@ class DatabaseBackend(SearchBackend):
             params.append(" <-> ".join(self._pg_lexeme(w, weights=weights) for w in phrase))
         return "(" + " && ".join(parts) + ")", params
 
+    def _pg_match(self, parsed) -> tuple[str, list]:
+        """The WHERE condition of a search (SQL, parameters). The last word, typed as a
+        prefix, matches as a prefix in ``head`` only (titles, names, tags: "lef" finds
+        Lefèvre) and as a whole word anywhere: a short prefix over every word of every body
+        makes PostgreSQL merge the postings of thousands of lexemes (measured: 130 ms for
+        "mar" on 100,000 documents)."""
+        if not parsed.prefix:
+            tsquery, params = self._pg_tsquery(parsed)
+            return f"d.vector @@ {tsquery}", params
+        word = self._pg_lexeme(parsed.prefix)
+        condition = (
+            "(d.vector @@ (to_tsquery('portal_fr', %s) || to_tsquery('portal_en', %s)"
+            " || to_tsquery('portal_simple', %s))"
+            " OR d.head @@ to_tsquery('portal_simple', %s))"
+        )
+        params = [word, word, word, self._pg_lexeme(parsed.prefix, prefix=True)]
+        rest = replace(parsed, prefix=None)
+        if rest.terms or rest.phrases:
+            tsquery, rest_params = self._pg_tsquery(rest)
+            return f"d.vector @@ {tsquery} AND {condition}", [*rest_params, *params]
+        return condition, params
+
+    def _pg_counts(self, cursor, query, match, match_params, enabled, selected, tokens):
+        """Matches per key, counting at most :data:`COUNT_CAP` + 1 rows (and as many more
+        of the selected keys when a type filter is set): ``(counts, total, capped)``."""
+        where, params = self._filters(query, enabled)
+        statement = f"""
+            SELECT 'e', s.key, COUNT(*), NULL::timestamptz FROM (
+                SELECT d.key FROM {TABLE} d
+                WHERE {match} AND {ACL} && %s::text[] AND {where}
+                LIMIT %s
+            ) s GROUP BY s.key
+            """
+        values = [*match_params, tokens, *params, COUNT_CAP + 1]
+        # The date from which the newest RECENT_WINDOW documents start (see _pg_search).
+        statement += f"""
+            UNION ALL
+            SELECT 'w', '', 0, (SELECT date FROM {TABLE} WHERE date IS NOT NULL
+                ORDER BY date DESC OFFSET %s LIMIT 1)
+            """
+        values.append(RECENT_WINDOW)
+        filtered = set(selected) != set(enabled)
+        if filtered and selected:
+            where, params = self._filters(query, selected)
+            statement += f"""
+            UNION ALL
+            SELECT 's', '', COUNT(*), NULL FROM (
+                SELECT 1 FROM {TABLE} d
+                WHERE {match} AND {ACL} && %s::text[] AND {where}
+                LIMIT %s
+            ) s
+            """
+            values += [*match_params, tokens, *params, COUNT_CAP + 1]
+        cursor.execute(statement, values)
+        counts, total, since = {}, 0, None
+        for part, key, number, day in cursor.fetchall():
+            if part == "e":
+                counts[key] = number
+            elif part == "s":
+                total = number
+            else:
+                since = day
+        capped = sum(counts.values()) > COUNT_CAP
+        if filtered:
+            capped = capped or total > COUNT_CAP
+            if not capped:
+                total = sum(counts.get(key, 0) for key in selected)
+        else:
+            total = sum(counts.values())
+        return counts, total, capped, since
+
+    @staticmethod
+    def _pg_newest(match, match_params, since, tokens, where, params, limit):
+        """SQL for the ids of the newest ``limit`` documents matching, and its parameters:
+        those dated from ``since`` first; the older ones are read only when these are too
+        few (``LIMIT 0`` reads nothing)."""
+        base = (
+            f"SELECT d.id, d.date FROM {TABLE} d WHERE {match} AND {ACL} && %s::text[] AND {where}"
+        )
+        order = "ORDER BY d.date DESC NULLS LAST, d.id"
+        values = [*match_params, tokens, *params]
+        if since is None:
+            return f"SELECT id FROM ({base} {order} LIMIT %s) s", [*values, limit]
+        # The recent range has no NULL dates: a plain ``date DESC`` lets PostgreSQL walk
+        # the date index backwards and stop at the ``limit``-th match.
+        sql = f"""
+            WITH recent AS ({base} AND d.date >= %s ORDER BY d.date DESC, d.id LIMIT %s)
+            SELECT id FROM recent
+            UNION ALL
+            SELECT id FROM (
+                {base} AND (d.date < %s OR d.date IS NULL) {order}
+                LIMIT %s - (SELECT COUNT(*) FROM recent)
+            ) s
+            """
+        return sql, [*values, since, limit, *values, since, limit]
+
     def _pg_search(self, query, parsed, enabled, selected, tokens, page, per_page):
         tsquery, tsparams = self._pg_tsquery(parsed)
-        where, params = self._filters(query, enabled)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                SELECT d.key, COUNT(*) FROM {TABLE} d
-                WHERE d.vector @@ {tsquery} AND d.acl && %s::text[] AND {where}
-                GROUP BY d.key
-                """,
-                [*tsparams, tokens, *params],
+        with transaction.atomic(), connection.cursor() as cursor:
+            # With a LIMIT, the planner prefers reading the table in order until enough rows
+            # match, which detoasts and tests every big vector (measured: 140 ms on 100,000
+            # documents when the matches are rare); the GIN indexes are always cheaper here.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            match, match_params = self._pg_match(parsed)
+            counts, total, capped, since = self._pg_counts(
+                cursor, query, match, match_params, enabled, selected, tokens
             )
-            counts = dict(cursor.fetchall())
-            total = sum(counts.get(key, 0) for key in selected)
             hits = []
             if not total or not selected:
-                return Results(hits=[], total=total, counts=counts, page=page, per_page=per_page)
+                return Results(
+                    hits=[], total=total, counts=counts, page=page, per_page=per_page, capped=capped
+                )
             where, params = self._filters(query, selected)
-            title_query, title_params = self._pg_tsquery(parsed, weights="A")
+            # Title, name and tag matches (``head``, read without weights: a weight
+            # filter makes PostgreSQL recheck every row the index returns; ts_rank then
+            # puts titles first).
+            title_query, title_params = self._pg_tsquery(parsed)
+            # Deep pages rank more candidates, so that every page the total promises exists.
+            candidates = max(RANK_CANDIDATES, page * per_page)
             options = f'StartSel="{MARK_START}", StopSel="{MARK_END}", HighlightAll=true'
             snippet_options = (
                 f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxFragments=2, '
                 'MaxWords=24, MinWords=8, FragmentDelimiter=" … "'
             )
+            # The tsqueries are written out in each WHERE (not read from the CTE ``q``) so
+            # that the planner sees constants and estimates them. ``NULLS LAST`` keeps the
+            # planner from walking the date index while reading every big vector.
+            # Title matches (``head`` holds the title as ``vector`` does: a title match is a
+            # match), then any matches: the newest of each.
+            title_sql, title_values = self._pg_newest(
+                f"d.head @@ {title_query}", title_params, since, tokens, where, params, candidates
+            )
+            other_sql, other_values = self._pg_newest(
+                match, match_params, since, tokens, where, params, candidates
+            )
+            candidate_sql = f"({title_sql}) UNION ({other_sql})"
             cursor.execute(
                 f"""
                 WITH q AS (SELECT {tsquery} AS q),
-                candidates AS (
-                    (SELECT d.id FROM {TABLE} d, q
-                     WHERE d.vector @@ {title_query} AND d.acl && %s::text[] AND {where}
-                     LIMIT %s)
-                    UNION
-                    (SELECT d.id FROM {TABLE} d, q
-                     WHERE d.vector @@ q.q AND d.acl && %s::text[] AND {where}
-                     ORDER BY d.date DESC NULLS LAST
-                     LIMIT %s)
-                ),
+                candidates AS ({candidate_sql}),
                 ranked AS (
                     SELECT d.id, ts_rank(d.vector, q.q, 1) AS rank
                     FROM {TABLE} d JOIN candidates c ON c.id = d.id, q
@@ -541,13 +682,8 @@ class DatabaseBackend(SearchBackend):
                 """,
                 [
                     *tsparams,
-                    *title_params,
-                    tokens,
-                    *params,
-                    RANK_CANDIDATES,
-                    tokens,
-                    *params,
-                    RANK_CANDIDATES,
+                    *title_values,
+                    *other_values,
                     per_page,
                     (page - 1) * per_page,
                     options,
@@ -557,7 +693,9 @@ class DatabaseBackend(SearchBackend):
             for row in cursor.fetchall():
                 *fields, title_marked, snippet_marked, rank = row
                 hits.append(self._hit(tuple(fields), title_marked, snippet_marked, rank))
-        return Results(hits=hits, total=total, counts=counts, page=page, per_page=per_page)
+        return Results(
+            hits=hits, total=total, counts=counts, page=page, per_page=per_page, capped=capped
+        )
 
     def _pg_suggest(self, query, parsed, keys, people, tokens, limit):
         tsquery, tsparams = self._pg_tsquery(parsed, weights="AB", stemmed=False)
@@ -572,8 +710,8 @@ class DatabaseBackend(SearchBackend):
                 f"""
                 WITH q AS (SELECT {tsquery} AS q),
                 found AS (
-                    SELECT d.id, ts_rank(d.vector, q.q, 1) AS rank FROM {TABLE} d, q
-                    WHERE d.vector @@ q.q AND d.acl && %s::text[] AND d.key IN ({marks})
+                    SELECT d.id, ts_rank(d.head, q.q, 1) AS rank FROM {TABLE} d, q
+                    WHERE d.head @@ {tsquery} AND {ACL} && %s::text[] AND d.key IN ({marks})
                     LIMIT %s
                 )
                 SELECT d.key, d.object_id, d.title, d.url, d.author, d.date,
@@ -582,6 +720,15 @@ class DatabaseBackend(SearchBackend):
                 ORDER BY {order}f.rank DESC, d.id
                 LIMIT %s
                 """,
-                [*tsparams, tokens, *params, RANK_CANDIDATES, options, *order_params, limit],
+                [
+                    *tsparams,
+                    *tsparams,
+                    tokens,
+                    *params,
+                    SUGGEST_CANDIDATES,
+                    options,
+                    *order_params,
+                    limit,
+                ],
             )
             return [self._hit(tuple(row[:6]), row[6], "", row[7]) for row in cursor.fetchall()]

@@ -99,7 +99,17 @@ class TestResults:
     def test_a_result_has_every_field_with_safe_highlights(self, employee, colleague):
         created = post(colleague, "<script>alert(1)</script> quarterly budget")
         data = client_for(employee).get(URL, {"q": "budget"}).json()
-        assert set(data) == {"count", "page", "pages", "next", "previous", "counts", "results"}
+        assert set(data) == {
+            "count",
+            "capped",
+            "page",
+            "pages",
+            "next",
+            "previous",
+            "counts",
+            "results",
+        }
+        assert data["capped"] is False  # under 1,000 matches the counts are exact
         (hit,) = data["results"]
         assert set(hit) == {
             "type",

@@ -222,7 +222,9 @@ def test_delete_clear_rebuild_and_count(backend):
     assert written == 1200
     assert seen[-1] == 1200 and len(seen) >= 2
     assert found(backend, "alpha") == []
-    assert backend.search(query("beta")).total == 1200
+    assert backend.count() == 1200
+    beta = backend.search(query("beta"))
+    assert beta.total == 1200 or (beta.capped and beta.total > 1000)
     backend.clear()
     assert backend.count() == 0
 
@@ -292,10 +294,30 @@ def test_search_uses_few_queries(backend):
     backend.index([doc(i, f"Projet {i}") for i in range(30)])
     with CaptureQueriesContext(connection) as queries:
         backend.search(query("projet"))
-    assert len(queries) <= 2
+    # PostgreSQL: counts and hits, in a transaction (SAVEPOINT / SET LOCAL / RELEASE here)
+    assert len(queries) <= 5
     with CaptureQueriesContext(connection) as queries:
         backend.suggest(query("proj"))
     assert len(queries) == 1
+
+
+def test_counts_are_exact_below_the_cap_and_capped_above(backend, monkeypatch):
+    from search.backends import database
+
+    backend.index([doc(i, f"Annonce {i}", key=KEYS[i % 2]) for i in range(12)])
+    exact = backend.search(query("annonce"))
+    assert (exact.total, exact.capped) == (12, False)
+    assert exact.counts == {KEYS[0]: 6, KEYS[1]: 6}
+    if connection.vendor != "postgresql":
+        return  # SQLite counts every match
+    monkeypatch.setattr(database, "COUNT_CAP", 10)
+    capped = backend.search(query("annonce"))
+    assert capped.capped is True
+    assert 10 < capped.total <= 12
+    assert sum(capped.counts.values()) == capped.total
+    assert len(capped.hits) == 12  # every match is still reachable
+    monkeypatch.setattr(database, "COUNT_CAP", 12)
+    assert backend.search(query("annonce")).capped is False
 
 
 def test_indexing_queries_are_batched_on_postgresql(backend):
