@@ -191,3 +191,28 @@ def test_department_names_on_cards_follow_a_rename(employee):
     sales.save()
     [card] = feed_queries.load_posts([post.__class__.objects.get(pk=post.pk)], fresh(employee))
     assert "Ventes" in str(card.audience_label)
+
+
+def test_news_in_the_feed_are_shared_only_between_people_with_the_same_restrictions(
+    employee, departments, home_page
+):
+    from portal.editorial.news.factories import make_news, make_news_index
+
+    index = make_news_index(home_page)
+    make_news(index, "For everyone")
+    for_sales = make_news(index, "Sales figures")
+    PageAudience.objects.create(page=for_sales, department=departments["sales"])
+    seller = make_user("seller@example.com", department=departments["sales"])
+
+    def titles(person):
+        page = feed_queries.home_feed(fresh(person))
+        return {item.page.title for item in page.items if item.page is not None}
+
+    assert titles(seller) == {"For everyone", "Sales figures"}
+    assert titles(employee) == {"For everyone"}  # not the seller's cached rows
+    assert titles(seller) == {"For everyone", "Sales figures"}
+    make_news(index, "Just published")
+    assert "Just published" in titles(employee)
+    for_sales.title = "Sales figures, corrected"
+    for_sales.save_revision().publish()
+    assert "Sales figures, corrected" in titles(seller)

@@ -68,6 +68,8 @@ class Post(Restricted):
     )
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     reaction_count = models.PositiveIntegerField(default=0, editable=False)
+    #: Kept by the feed's signals: a card asks for no attachment when it is 0.
+    attachment_count = models.PositiveSmallIntegerField(default=0, editable=False)
     # The preview of the first link, read from the linked page's own metadata.
     link_url = models.URLField(_("link"), max_length=1000, blank=True)
     link_title = models.CharField(max_length=300, blank=True)

@@ -24,7 +24,8 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -250,7 +251,8 @@ def results_visible(poll: Poll, post: Post, user, voted: bool) -> bool:
 
 def attach(posts, user):
     """Set ``post.poll_data`` on the poll posts of ``posts`` (already visible to
-    ``user``): two queries for the whole page, none when it holds no poll.
+    ``user``): one query for the whole page (the options, with their poll, their votes,
+    mine and the poll's voters), none when it holds no poll.
 
     ``poll_data`` is ``{"question", "multiple", "anonymous", "closes_at", "closed",
     "voted", "my_votes": [option ids], "voters": n, "results_visible",
@@ -260,20 +262,30 @@ def attach(posts, user):
     by_id = {post.pk: post for post in posts if post.kind == Post.POLL}
     if not by_id:
         return posts
-    polls = list(
-        Poll.objects.filter(post_id__in=by_id).annotate(
-            voter_count=Count("votes__user", distinct=True)
-        )
-    )
     mine = PollVote.objects.filter(option=OuterRef("pk"), user_id=user.pk)
-    options: dict[int, list[PollOption]] = {poll.pk: [] for poll in polls}
+    voters_of_poll = (
+        PollVote.objects.filter(poll=OuterRef("poll_id"))
+        .order_by()
+        .values("poll")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    polls: dict[int, Poll] = {}
+    options: dict[int, list[PollOption]] = {}
     for option in (
-        PollOption.objects.filter(poll_id__in=options)
-        .annotate(vote_count=Count("votes"), chosen=Exists(mine))
+        PollOption.objects.filter(poll__post_id__in=by_id)
+        .select_related("poll")
+        .annotate(
+            vote_count=Count("votes"),
+            chosen=Exists(mine),
+            voter_count=Coalesce(Subquery(voters_of_poll), 0),
+        )
         .order_by("poll_id", "position", "pk")
     ):
-        options[option.poll_id].append(option)
-    for poll in polls:
+        poll = polls.setdefault(option.poll_id, option.poll)
+        poll.voter_count = option.voter_count
+        options.setdefault(poll.pk, []).append(option)
+    for poll in polls.values():
         post = by_id[poll.post_id]
         post.poll = poll
         my_votes = [option.pk for option in options[poll.pk] if option.chosen]

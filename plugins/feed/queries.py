@@ -39,9 +39,10 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from plugins.feed import events, extensions, polls, services
-from plugins.feed.models import EventResponse, Follow, Hashtag, PollVote, Post
+from plugins.feed.models import Attachment, EventResponse, Follow, Hashtag, PollVote, Post
 from plugins.groups.services import member_group_ids
 from portal import visibility
+from portal.core.visibility_rules import restriction_key
 
 POST = "post"
 NEWS = "news"
@@ -168,7 +169,7 @@ def home_posts(user) -> QuerySet[Post]:
 
 
 #: At most this many groups or people per query of the home feed (the size of its SQL).
-SPLIT_CHUNK = 50
+SPLIT_CHUNK = 500
 
 
 #: Stands for a group's or a person's id while a query of the home feed is built.
@@ -248,8 +249,25 @@ def _limit(limit) -> int:
     return max(1, min(int(limit or 20), MAX_LIMIT))
 
 
+def _shared_news(scope: str | None, name: str, compute):
+    """News rows and cards are the same for everyone who passes the same page
+    restrictions (``scope``): kept in the shared cache until a page or a restriction
+    changes (``visibility.shared``)."""
+    if scope is None:
+        return compute()
+    return visibility.shared(f"feed:news:{scope}:{name}", compute)
+
+
 def _page(
-    posts, *, news=None, pinned=None, cursor=None, limit=20, user=None, parts=None
+    posts,
+    *,
+    news=None,
+    news_scope=None,
+    pinned=None,
+    cursor=None,
+    limit=20,
+    user=None,
+    parts=None,
 ) -> FeedPage:
     """Merge ``posts`` (and ``news``) after ``cursor``; the posts matching ``pinned`` (a
     ``Q``) lead the first page and are left out of the rest, so they show once.
@@ -275,10 +293,16 @@ def _page(
         items = [FeedItem(POST, at, post=_Key(pk)) for pk, at in keys.items()]
     if news is not None:
         # Keys only: a Wagtail page is costly to build, and most of these are not shown.
-        rows = news.filter(_below(key, NEWS, "first_published_at")).values_list(
-            "pk", "first_published_at"
+        rows = _shared_news(
+            news_scope,
+            f"keys:{encode_cursor(key) if key else ''}:{limit}",
+            lambda: list(
+                news.filter(_below(key, NEWS, "first_published_at")).values_list(
+                    "pk", "first_published_at"
+                )[: limit + 1]
+            ),
         )
-        items += [FeedItem(NEWS, at, page=_Key(pk)) for pk, at in rows[: limit + 1]]
+        items += [FeedItem(NEWS, at, page=_Key(pk)) for pk, at in rows]
     items.sort(key=lambda item: item.key, reverse=True)
     more = len(items) > limit
     items = items[:limit]
@@ -291,7 +315,12 @@ def _page(
             if item.kind == POST:
                 item.post = loaded.get(item.pk)
     if news is not None:
-        pages = _news_cards().in_bulk([item.pk for item in items if item.kind == NEWS])
+        ids = [item.pk for item in items if item.kind == NEWS]
+        pages = _shared_news(
+            news_scope,
+            "cards:" + ",".join(map(str, ids)),
+            lambda: _news_cards().in_bulk(ids),
+        )
         for item in items:
             if item.kind == NEWS:
                 item.page = pages.get(item.pk)
@@ -307,6 +336,7 @@ def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
     return _page(
         visible.filter(_home_q(group_ids, author_ids)),
         news=_news(user),
+        news_scope=restriction_key(user),
         pinned=Q(pinned=True, group__isnull=True),
         cursor=cursor,
         limit=limit,
@@ -406,11 +436,16 @@ def load_posts(posts, user) -> list[Post]:
     posts = list(posts)
     if not posts:
         return posts
-    # Hashtags come from the text: a post without "#" has none, and is not asked about.
+    # Hashtags come from the text: a post without "#" has none, and is not asked about;
+    # nor is a post whose attachment counter is 0.
     no_tags = Hashtag.tag_model().objects.none()
+    no_files = Attachment.objects.none()
     for post in posts:
+        cache = post.__dict__.setdefault("_prefetched_objects_cache", {})
         if "#" not in post.text:
-            post.__dict__.setdefault("_prefetched_objects_cache", {})["hashtags"] = no_tags
+            cache.setdefault("hashtags", no_tags)
+        if not post.attachment_count:
+            cache.setdefault("attachments", no_files)
     prefetch_related_objects(
         posts, "author__department", "group", "relaunched_by", "attachments", "hashtags"
     )

@@ -3,13 +3,14 @@ a group's posts on its page, a person's recent posts on their profile and Follow
 buttons. (helper "feedui")"""
 
 from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from plugins.feed import queries
-from plugins.feed.models import Follow
+from plugins.feed.models import Attachment, Follow, Post
 from plugins.groups.models import Group
 from plugins.groups.services import is_member
 from portal import signals, visibility
@@ -132,3 +133,18 @@ def follow_changed(sender, instance, raw=False, **kwargs):
 
 post_save.connect(follow_changed, sender=Follow, dispatch_uid="feed_follow_saved")
 post_delete.connect(follow_changed, sender=Follow, dispatch_uid="feed_follow_deleted")
+
+
+def attachment_added(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        Post.objects.filter(pk=instance.post_id).update(attachment_count=F("attachment_count") + 1)
+
+
+def attachment_removed(sender, instance, **kwargs):
+    Post.objects.filter(pk=instance.post_id, attachment_count__gt=0).update(
+        attachment_count=F("attachment_count") - 1
+    )
+
+
+post_save.connect(attachment_added, sender=Attachment, dispatch_uid="feed_attachment_added")
+post_delete.connect(attachment_removed, sender=Attachment, dispatch_uid="feed_attachment_removed")

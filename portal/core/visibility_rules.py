@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
@@ -55,6 +57,13 @@ def _compute_blocked_paths(user) -> list[str]:
             continue
         blocked.append(restriction.page.path)
     return blocked
+
+
+def restriction_key(user) -> str:
+    """A short name for the page restrictions ``user`` does not pass: people with the same
+    key see the same pages (listings shared between them can be cached under it)."""
+    blocked = "\n".join(sorted(_blocked_paths(user)))
+    return hashlib.sha256(blocked.encode()).hexdigest()[:16]
 
 
 def audience_allows(user, page) -> bool:
