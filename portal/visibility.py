@@ -73,6 +73,10 @@ class Restricted(models.Model):
     """
 
     visibility_owner_field: str | None = "author"
+    #: Whether the model uses the ``people`` audience (named people). A model that never
+    #: does (feed posts go to the company, a department or a group) sets it to False: its
+    #: querysets are then filtered without the named-people subquery.
+    visibility_named_people: bool = True
 
     audience = models.CharField(
         _("audience"),
@@ -328,13 +332,13 @@ def forget_tokens(user) -> None:
 
 def _restricted_q(model: type[Restricted], user, prefix: str = "") -> Q:
     tokens = tokens_for(user)
-    through = model._meta.get_field("audience_people").remote_field.through
-    source = through._meta.get_field(model._meta.model_name).attname
-    target = through._meta.get_field(user._meta.model_name).attname
-    named = Exists(through.objects.filter(**{source: OuterRef(f"{prefix}pk"), target: user.pk}))
-    condition = Q(**{f"{prefix}audience__in": sorted(tokens)}) | (
-        Q(**{f"{prefix}audience": PEOPLE}) & Q(named)
-    )
+    condition = Q(**{f"{prefix}audience__in": sorted(tokens)})
+    if model.visibility_named_people:
+        through = model._meta.get_field("audience_people").remote_field.through
+        source = through._meta.get_field(model._meta.model_name).attname
+        target = through._meta.get_field(user._meta.model_name).attname
+        named = Exists(through.objects.filter(**{source: OuterRef(f"{prefix}pk"), target: user.pk}))
+        condition |= Q(**{f"{prefix}audience": PEOPLE}) & Q(named)
     owner = model.visibility_owner_field
     if owner:
         condition |= Q(**{f"{prefix}{owner}": user.pk})
@@ -387,7 +391,7 @@ def can_view(user, obj: models.Model | None) -> bool:
         owner = obj.visibility_owner_field
         if owner and getattr(obj, f"{owner}_id", None) == user.pk:
             return True
-        if obj.audience == PEOPLE and obj.pk is not None:
+        if obj.audience == PEOPLE and obj.pk is not None and obj.visibility_named_people:
             return obj.audience_people.filter(pk=user.pk).exists()
         return False
     relation = getattr(obj, "visibility_through", None)

@@ -31,6 +31,8 @@ class Hashtag(TaggedItemBase):
 
 class Post(Restricted):
     visibility_owner_field = "author"
+    # Posts go to the company, a department or a group, never to named people.
+    visibility_named_people = False
 
     STATUS = "status"
     EVENT = "event"

@@ -63,3 +63,16 @@ def test_search_documents_and_their_audience(employee, colleague):
     assert document["url"] == post.get_absolute_url()
     assert document["author"] == employee.get_full_name()
     assert visibility.tokens_for_object(post) == {f"group:{group.pk}", f"user:{employee.pk}"}
+
+
+def test_a_post_never_goes_to_named_people(employee, colleague):
+    """Posts have no named-people audience (their querysets skip that subquery): a post
+    forced to it is its author's alone, in can_view and filter_visible alike."""
+    post = services.create_post(colleague, text="Hello")
+    Post.objects.filter(pk=post.pk).update(audience=visibility.PEOPLE)
+    post.refresh_from_db()
+    post.audience_people.add(employee)
+    assert not visibility.can_view(employee, post)
+    assert not visibility.filter_visible(employee, Post.objects.filter(pk=post.pk)).exists()
+    assert visibility.can_view(colleague, post)
+    assert visibility.filter_visible(colleague, Post.objects.filter(pk=post.pk)).exists()
