@@ -146,18 +146,22 @@ def test_a_post_moved_to_a_private_group_leaves_outsiders(commit, owner, outside
     )
 
 
-def test_named_people_changes_reindex_the_post(commit, employee, colleague, outsider):
+def test_named_people_changes_reindex_the_object(commit, employee, colleague, outsider):
+    """Named people (the sample plugin's notes; feed posts never use them): adding or
+    removing a person re-indexes the object."""
+    from tests.sample_plugin.models import Note
+
     with commit():
-        post = feed.create_post(employee, text="Salary review draft")
-        post.audience = visibility.PEOPLE
-        post.save()
+        note = Note.objects.create(
+            author=employee, text="Salary review draft", audience=visibility.PEOPLE
+        )
     assert found(colleague, "salary") == []
     with commit():
-        post.audience_people.add(colleague)
-    assert found(colleague, "salary") == [uid("feed.post", post)]
+        note.audience_people.add(colleague)
+    assert found(colleague, "salary") == [uid("sample.note", note)]
     assert found(outsider, "salary") == []
     with commit():
-        post.audience_people.remove(colleague)
+        note.audience_people.remove(colleague)
     assert found(colleague, "salary") == []
 
 
