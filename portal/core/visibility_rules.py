@@ -101,8 +101,9 @@ def can_view_page(user, page) -> bool:
 
 
 def page_tokens(page) -> set[str]:
-    """Who may see a page, as audience tokens for the search index: the audience of the
-    nearest restricted ancestor (or the page itself), "all" otherwise, nobody for drafts,
+    """Who may see a page, as audience tokens for the search index: the tokens of the
+    nearest restricted ancestor (or the page itself) that also pass every restricted level
+    above it, "all" otherwise, nobody for drafts,
     pages below an unpublished page (like :func:`filter_pages`) and pages behind a Wagtail
     view restriction."""
     from portal.core.models import PageAudience
@@ -123,8 +124,35 @@ def page_tokens(page) -> set[str]:
     )
     if not rows:
         return {visibility.EVERYONE}
-    nearest = max(path for path, _token in rows)
-    return {token for path, token in rows if path == nearest}
+    levels: dict[str, set[str]] = {}
+    for path, token in rows:
+        levels.setdefault(path, set()).add(token)
+    nearest = levels.pop(max(levels))
+    if not levels:
+        return nearest
+    # Every restricted level must be passed (as in audience_allows): a token of the
+    # nearest level is kept only if holding it alone passes the levels above too (the
+    # same token, or a department inside one of theirs).
+    lineages = _department_lineages(nearest)
+    return {
+        token
+        for token in nearest
+        if all(token in level or lineages.get(token, set()) & level for level in levels.values())
+    }
+
+
+def _department_lineages(tokens) -> dict[str, set[str]]:
+    """``{"dept:9": {"dept:1", "dept:4", "dept:9"}}`` for the department tokens given: the
+    tokens every member of that department holds."""
+    from portal.accounts.models import Department
+
+    ids = [int(t.split(":", 1)[1]) for t in tokens if t.startswith("dept:") and t[5:].isdigit()]
+    return {
+        visibility.department_token(department.pk): {
+            visibility.department_token(pk) for pk in department.lineage_ids()
+        }
+        for department in Department.objects.filter(pk__in=ids)
+    }
 
 
 def filter_people(user, queryset):

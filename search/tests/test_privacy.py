@@ -284,3 +284,25 @@ def test_page_tokens_follow_the_listings_for_pages_below_an_unpublished_page(hom
     assert visibility_rules.page_tokens(child) == set()
     assert not visibility.can_view(employee, child)
     assert visibility.tokens_for_object(child) == set()
+
+
+def test_a_page_restricted_at_two_levels_is_counted_only_for_who_passes_both(
+    home_page, departments, employee
+):
+    """A section for Engineering holding a page for Platform and Sales: Sales people pass
+    the page's own audience but not the section's, so they find nothing, not even a count."""
+    section = make_content_page(home_page, "Engineering handbook")
+    PageAudience.objects.create(page=section, department=departments["engineering"])
+    page = make_content_page(section, "Quokka rollout plan")
+    PageAudience.objects.create(page=page, department=departments["platform"])
+    PageAudience.objects.create(page=page, department=departments["sales"])
+    platform = visibility.department_token(departments["platform"].pk)
+    assert visibility_rules.page_tokens(page) == {platform}
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    seller = make_user("seller@example.com", department=departments["sales"])
+    assert not visibility.can_view(seller, page)
+    found = query.search(seller, "quokka")
+    assert found.total == 0 and not any(found.counts.values())
+    assert query.suggest(seller, "quokka") == []
+    mine = query.search(fresh(employee), "quokka")
+    assert [hit.title for hit in mine.hits] == ["Quokka rollout plan"]
