@@ -32,7 +32,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
+from django.db import connections
 from django.db.models import Count, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -168,11 +169,10 @@ def home_posts(user) -> QuerySet[Post]:
     return visible_posts(user).filter(_home_q(*_home_sources(user)))
 
 
-#: At most this many groups or people per query of the home feed (the size of its SQL).
+#: At most this many groups or people per part of the home feed (the size of its SQL).
 SPLIT_CHUNK = 500
 
 
-#: Stands for a group's or a person's id while a query of the home feed is built.
 class _Key:
     """Stands for a post or a news page while a feed page is merged, before the ones shown
     are loaded."""
@@ -183,45 +183,170 @@ class _Key:
         self.pk = pk
 
 
-@dataclass
-class _Part:
-    """Posts of ``posts``; with ``split_by`` (a field), only those whose field is one of
-    ``values`` (my groups, the people I follow); each part is read newest first and the
-    parts are merged in feed order."""
-
-    posts: QuerySet
-    split_by: str | None = None
-    values: list = field(default_factory=list)
-
-    def keys(self, condition: Q, size: int) -> list[tuple[int, datetime]]:
-        """``(pk, activity_at)`` of the first ``size`` posts matching ``condition``."""
-        posts = self.posts.filter(condition).order_by("-activity_at", "-pk")
-        if self.split_by is not None:
-            # One query for all the groups (or people) of the part: cheaper to build and
-            # run than a subquery per value (measured: the busy member's first page went
-            # from ~24x to ~7x the bare endpoint).
-            posts = posts.filter(**{f"{self.split_by}__in": self.values})
-        return list(posts.values_list("pk", "activity_at")[:size])
-
-
-def _split(posts, field_name: str, values: list) -> list[_Part]:
-    return [
-        _Part(posts, field_name, values[start : start + SPLIT_CHUNK])
-        for start in range(0, len(values), SPLIT_CHUNK)
-    ]
-
-
-def _home_parts(visible, group_ids: list[int], author_ids: list[int]) -> list[_Part]:
+def _home_parts(visible, group_ids: list[int], author_ids: list[int]) -> list[QuerySet]:
     """:func:`home_posts` as parts the database reads as short index ranges in feed order
     (an ``OR`` of the sources made it read most of the table): the posts outside groups,
-    the posts of each group, and the posts of each person, all from ``visible`` (the
+    the posts of the groups, and the posts of the people, all from ``visible`` (the
     visibility policy's queryset); together they hold exactly the posts of
-    :func:`home_posts` (a post in two parts is read twice and shown once)."""
+    :func:`home_posts` (a post in two parts is read twice and shown once). A part reads
+    at most :data:`SPLIT_CHUNK` groups or people (one query for them all was cheaper to
+    build and run than a query per group: the busy member's first page went from ~24x to
+    ~7x the bare endpoint)."""
+
+    def split(field_name: str, values: list) -> list[QuerySet]:
+        return [
+            visible.filter(**{f"{field_name}__in": values[start : start + SPLIT_CHUNK]})
+            for start in range(0, len(values), SPLIT_CHUNK)
+        ]
+
     return [
-        _Part(visible.filter(group__isnull=True)),
-        *_split(visible, "group_id", group_ids),
-        *_split(visible, "author_id", author_ids),
+        visible.filter(group__isnull=True),
+        *split("group_id", group_ids),
+        *split("author_id", author_ids),
     ]
+
+
+# --- The home feed's SQL, compiled once per person ------------------------------------------
+#
+# Building and compiling the home feed's queries (the policy's conditions, a part per
+# source, the pinned posts) took a third of a feed request; the SQL only changes when the
+# person's access does (their tokens, groups and follows are remembered with it). So it is
+# compiled once and kept with the rest of what is remembered for them
+# (:func:`visibility.remembered`), and each request only puts its cursor in.
+
+#: The posts after a cursor are those with ``activity_at < at``, or ``activity_at == at``
+#: and ``pk < pk``; the first page's bound lets every post through.
+_FIRST_PAGE = (datetime(9999, 1, 1, tzinfo=UTC), 0)
+#: Two bounds the SQL is compiled with: the parameters that differ between the two
+#: compilations are where a cursor's bound goes.
+_PROBES = (
+    (datetime(9000, 1, 1, tzinfo=UTC), 1_000_001),
+    (datetime(9001, 1, 1, tzinfo=UTC), 1_000_003),
+)
+
+
+def _bound(key: tuple | None) -> tuple[datetime, int]:
+    """The bound of the posts below ``key`` (a cursor's key, see :func:`_below`): below a
+    news item of the same date come the posts of an earlier date only ("news" < "post")."""
+    if key is None:
+        return _FIRST_PAGE
+    sort_at, kind, pk = key
+    return (sort_at, pk) if kind == POST else (sort_at, 0)
+
+
+def _bounded(bound: tuple[datetime, int]) -> Q:
+    at, pk = bound
+    return Q(activity_at__lte=at) & (Q(activity_at__lt=at) | Q(activity_at=at, pk__lt=pk))
+
+
+def _sql(queryset) -> tuple[str, list]:
+    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    return sql, list(params)
+
+
+@dataclass(frozen=True)
+class _CompiledKeys:
+    """The ``(pk, activity_at)`` of the first rows of each part, as one ``UNION ALL``, with
+    the positions of the cursor's date and id among its parameters."""
+
+    sql: str
+    params: tuple
+    at_slots: tuple[int, ...]
+    pk_slots: tuple[int, ...]
+    alias: str
+
+    def rows(self, bound: tuple[datetime, int]) -> list[tuple[int, datetime]]:
+        at, pk = bound
+        connection = connections[self.alias]
+        prepared = _ACTIVITY_AT().get_db_prep_value(at, connection)
+        params = list(self.params)
+        for slot in self.at_slots:
+            params[slot] = prepared
+        for slot in self.pk_slots:
+            params[slot] = pk
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return [(row_pk, _as_datetime(value)) for row_pk, value in cursor.fetchall()]
+
+
+def _ACTIVITY_AT():
+    return Post._meta.get_field("activity_at")
+
+
+def _as_datetime(value) -> datetime:
+    """A date read by a plain cursor: SQLite gives the text Django stored (UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _compile_keys(parts: list[QuerySet], size: int) -> _CompiledKeys | None:
+    """Compile ``parts`` (each bounded by the cursor, newest first, ``size`` rows) as one
+    statement; ``None`` when the slots of the cursor can't be told apart (the caller
+    then builds the queries as usual)."""
+    compiled = []
+    for bound in _PROBES:
+        selects, params = [], []
+        for index, part in enumerate(parts):
+            keys = part.filter(_bounded(bound)).order_by("-activity_at", "-pk")
+            try:
+                sql, part_params = _sql(keys.values_list("pk", "activity_at")[:size])
+            except EmptyResultSet:
+                continue
+            # The ORM's own SQL, its values kept as parameters.
+            selects.append(f"SELECT * FROM ({sql}) AS part{index}")  # noqa: S608
+            params += part_params
+        compiled.append((" UNION ALL ".join(selects), params))
+    (sql, first), (second_sql, second) = compiled
+    if not sql or sql != second_sql or len(first) != len(second):
+        return None
+    alias = parts[0].db
+    connection = connections[alias]
+    slots = [i for i, (a, b) in enumerate(zip(first, second, strict=True)) if a != b]
+    probe_at = _ACTIVITY_AT().get_db_prep_value(_PROBES[0][0], connection)
+    at_slots = tuple(i for i in slots if first[i] == probe_at)
+    pk_slots = tuple(i for i in slots if first[i] == _PROBES[0][1])
+    if len(at_slots) != 3 * len(selects) or len(pk_slots) != len(selects):
+        return None
+    return _CompiledKeys(sql, tuple(first), at_slots, pk_slots, alias)
+
+
+@dataclass(frozen=True)
+class _HomeSQL:
+    keys: _CompiledKeys | None
+    pinned: tuple[str, tuple, str] | None
+
+
+def _home_sql(user, size: int) -> _HomeSQL:
+    """The home feed's statements for ``user`` and pages of ``size - 1`` items,
+    remembered with their access."""
+
+    def compile_(user) -> _HomeSQL:
+        group_ids, author_ids = _home_sources(user)
+        visible = visible_posts(user)
+        unpinned = ~_HOME_PINNED
+        parts = [part.filter(unpinned) for part in _home_parts(visible, group_ids, author_ids)]
+        pinned = (
+            visible.filter(_home_q(group_ids, author_ids))
+            .filter(_HOME_PINNED)
+            .order_by("-pinned_at", "-pk")
+            .values_list("pk", flat=True)[:MAX_LIMIT]
+        )
+        try:
+            sql, params = _sql(pinned)
+            pinned_sql = (sql, tuple(params), pinned.db)
+        except EmptyResultSet:
+            pinned_sql = None
+        return _HomeSQL(_compile_keys(parts, size), pinned_sql)
+
+    return visibility.remembered(user, f"feed:home-sql:{size}", compile_)
+
+
+#: The home feed's pinned posts: company-wide and department posts (a group's pinned posts
+#: lead the group's feed).
+_HOME_PINNED = Q(pinned=True, group__isnull=True)
 
 
 def _news(user):
@@ -267,30 +392,39 @@ def _page(
     cursor=None,
     limit=20,
     user=None,
-    parts=None,
+    home=None,
 ) -> FeedPage:
     """Merge ``posts`` (and ``news``) after ``cursor``; the posts matching ``pinned`` (a
     ``Q``) lead the first page and are left out of the rest, so they show once.
 
-    ``parts``, when given, are :class:`_Part` whose union is ``posts``: the first keys of
-    each are read in feed order and merged here, then the posts shown are loaded."""
+    ``home``, when given, is the compiled SQL of ``posts`` (:func:`_home_sql`): the keys
+    of the first rows of each part are read and merged here, then the posts shown are
+    loaded by primary key."""
     limit = _limit(limit)
     key = decode_cursor(cursor)
-    condition = _below(key, POST, "activity_at")
-    pinned_posts: list[Post] = []
-    if pinned is not None:
-        if key is None:
-            pinned_posts = list(posts.filter(pinned).order_by("-pinned_at", "-pk")[:MAX_LIMIT])
-        condition &= ~pinned
-    if parts is None:
+    pinned_posts: list = []
+    if home is not None:
+        # The keys came through the policy already: the rows are read by primary key
+        # alone (the visibility condition is not built and run a second time).
+        items = [
+            FeedItem(POST, at, post=_Key(pk))
+            for pk, at in dict(home.keys.rows(_bound(key))).items()
+        ]
+        if key is None and home.pinned is not None:
+            sql, params, alias = home.pinned
+            with connections[alias].cursor() as db:
+                db.execute(sql, params)
+                pinned_posts = [_Key(pk) for (pk,) in db.fetchall()]
+    else:
+        condition = _below(key, POST, "activity_at")
+        if pinned is not None:
+            if key is None:
+                pinned_posts = list(posts.filter(pinned).order_by("-pinned_at", "-pk")[:MAX_LIMIT])
+            condition &= ~pinned
         items = [
             FeedItem(POST, post.activity_at, post=post)
             for post in posts.filter(condition)[: limit + 1]
         ]
-    else:
-        # Each part's first rows, keys only; the posts shown are loaded once, below.
-        keys = dict(row for part in parts for row in part.keys(condition, limit + 1))
-        items = [FeedItem(POST, at, post=_Key(pk)) for pk, at in keys.items()]
     if news is not None:
         # Keys only: a Wagtail page is costly to build, and most of these are not shown.
         rows = _shared_news(
@@ -307,10 +441,10 @@ def _page(
     more = len(items) > limit
     items = items[:limit]
     next_cursor = encode_cursor(items[-1].key) if more else None
-    if parts is not None:
-        # The keys came through the policy already: the rows are read by primary key
-        # alone (the visibility condition is not built and run a second time).
-        loaded = _card_posts().in_bulk([item.pk for item in items if item.kind == POST])
+    if home is not None:
+        ids = [p.pk for p in pinned_posts] + [i.pk for i in items if i.kind == POST]
+        loaded = _card_posts().in_bulk(ids)
+        pinned_posts = [loaded[p.pk] for p in pinned_posts if p.pk in loaded]
         for item in items:
             if item.kind == POST:
                 item.post = loaded.get(item.pk)
@@ -331,17 +465,21 @@ def _page(
 
 
 def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
-    group_ids, author_ids = _home_sources(user)
-    visible = visible_posts(user)
+    limit = _limit(limit)
+    home = _home_sql(user, limit + 1)
+    posts = None
+    if home.keys is None:
+        posts = visible_posts(user).filter(_home_q(*_home_sources(user)))
+        home = None
     return _page(
-        visible.filter(_home_q(group_ids, author_ids)),
+        posts,
         news=_news(user),
         news_scope=restriction_key(user),
-        pinned=Q(pinned=True, group__isnull=True),
+        pinned=_HOME_PINNED,
         cursor=cursor,
         limit=limit,
         user=user,
-        parts=_home_parts(visible, group_ids, author_ids),
+        home=home,
     )
 
 

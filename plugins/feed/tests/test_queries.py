@@ -214,3 +214,44 @@ def test_load_posts_sets_permissions(employee, colleague, editor):
     as_editor = queries.load_posts([theirs], editor)[0]
     assert as_editor.permissions["pin"] is True
     assert as_editor.permissions["relaunch"] is True
+
+
+def test_compiled_home_feed_walks_like_the_plain_queries(employee, colleague, home_page):
+    """The home feed's SQL is compiled once per person with the cursor as parameters: page
+    after page (ties on the date, a news item as the cursor) it lists exactly what the
+    policy's queryset lists, in the same order, and it is remembered until access changes."""
+    from portal.editorial.news.factories import make_news, make_news_index
+
+    now = timezone.now()
+    group = make_group(colleague, "Makers", Group.PRIVATE, members=[employee])
+    same = now - timedelta(hours=2)
+    made = [
+        post(colleague, f"Post {n}", at=same if n % 3 == 0 else now - timedelta(minutes=7 * n))
+        for n in range(10)
+    ]
+    made += [post(colleague, f"Group {n}", audience=f"group:{group.pk}") for n in range(3)]
+    services.follow(employee, person=colleague)
+    index = make_news_index(home_page)
+    news = make_news(index, "Tie with posts", published_at=same)
+    employee = fresh(employee)
+
+    home = queries._home_sql(employee, 3)
+    assert home.keys is not None and home.pinned is not None
+    assert queries._home_sql(employee, 3) is home  # remembered on the person
+
+    expected = list(queries.home_posts(employee).values_list("pk", flat=True))
+    seen, kinds, cursor = [], [], None
+    while True:
+        page = queries.home_feed(employee, cursor=cursor, limit=2)
+        seen += [i.post.pk for i in page.items if i.post is not None]
+        kinds += [i.kind for i in page.items]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected and len(expected) == len(made)
+    assert kinds.count("news") == 1 and news.pk
+
+    # Leaving the group changes the SQL: its posts are gone at once.
+    Membership.objects.filter(group=group, user=employee).delete()
+    employee = fresh(employee)
+    assert not {p.pk for p in made[-3:]} & set(feed_ids(employee, limit=50))
