@@ -307,14 +307,13 @@ def _feed_response(request, page, serializer_context):
     )
 
 
-def _news_json(page) -> dict:
-    intro = getattr(page, "summary", "") or getattr(page, "search_description", "") or ""
+def _news_json(card) -> dict:
     return {
-        "id": page.pk,
-        "title": page.title,
-        "url": page.get_url() or "",
-        "intro": intro,
-        "first_published_at": page.first_published_at,
+        "id": card.pk,
+        "title": card.title,
+        "url": card.url,
+        "intro": card.summary,
+        "first_published_at": card.first_published_at,
     }
 
 

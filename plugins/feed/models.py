@@ -15,12 +15,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from portal import links
 from portal.files import private_storage
 from portal.visibility import Restricted
 
@@ -115,7 +115,7 @@ class Post(Restricted):
         return (text[:77] + "…") if len(text) > 80 else text
 
     def get_absolute_url(self) -> str:
-        return reverse("feed:post", args=[self.pk])
+        return links.reverse("feed:post", args=[self.pk])
 
 
 class Attachment(models.Model):
@@ -142,7 +142,7 @@ class Attachment(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("feed:attachment", args=[self.pk])
+        return links.reverse("feed:attachment", args=[self.pk])
 
 
 class Event(models.Model):

@@ -14,7 +14,8 @@ Contract:
 * ``load_posts(posts, user) -> list[Post]`` -- everything a card shows, in a constant
   number of queries: attachments, event, poll, extensions (comments, reactions).
 
-``FeedPage`` has ``items`` (``FeedItem(kind="post"|"news", sort_at, post=..., page=...)``),
+``FeedPage`` has ``items`` (``FeedItem(kind="post"|"news", sort_at, post=..., page=...)``,
+where ``page`` is a :class:`NewsCard`),
 ``pinned`` (posts, first page only) and ``next_cursor`` (an opaque string or ``None``).
 
 Every list is ordered by the key ``(sort_at, kind, id)``, newest first, and a cursor is
@@ -43,7 +44,9 @@ from plugins.feed import events, extensions, polls, services
 from plugins.feed.models import Attachment, EventResponse, Follow, Hashtag, PollVote, Post
 from plugins.groups.services import member_group_ids
 from portal import visibility
+from portal.accounts.models import User
 from portal.core.visibility_rules import restriction_key
+from portal.prepared import Prepared
 
 POST = "post"
 NEWS = "news"
@@ -364,10 +367,38 @@ def _card_posts() -> QuerySet[Post]:
     return Post.objects.select_related("author", "author__department", "group")
 
 
-def _news_cards():
+#: The posts of a page by id (they came through the policy already), compiled once.
+_CARDS = Prepared(lambda ids: _card_posts().filter(pk__in=ids))
+
+
+@dataclass(frozen=True)
+class NewsCard:
+    """What the feed shows of a news page: kept in the shared cache as is (a Wagtail page
+    was costly to unpickle and to ask its URL, a fifth of a feed page full of news)."""
+
+    pk: int
+    title: str
+    url: str
+    summary: str
+    first_published_at: datetime
+    category_name: str = ""
+
+
+def _news_cards(ids: list[int]) -> dict[int, NewsCard]:
     from portal.editorial.news.models import NewsPage
 
-    return NewsPage.objects.select_related("category")
+    pages = NewsPage.objects.select_related("category").in_bulk(ids)
+    return {
+        pk: NewsCard(
+            pk=pk,
+            title=page.title,
+            url=page.get_url() or "",
+            summary=page.summary or page.search_description or "",
+            first_published_at=page.first_published_at,
+            category_name=page.category.name if page.category_id else "",
+        )
+        for pk, page in pages.items()
+    }
 
 
 def _limit(limit) -> int:
@@ -394,7 +425,8 @@ def _page(
     user=None,
     home=None,
 ) -> FeedPage:
-    """Merge ``posts`` (and ``news``) after ``cursor``; the posts matching ``pinned`` (a
+    """Merge ``posts`` (and ``news()``, the news queryset, built only when the shared cache
+    does not hold the page's news) after ``cursor``; the posts matching ``pinned`` (a
     ``Q``) lead the first page and are left out of the rest, so they show once.
 
     ``home``, when given, is the compiled SQL of ``posts`` (:func:`_home_sql`): the keys
@@ -431,9 +463,9 @@ def _page(
             news_scope,
             f"keys:{encode_cursor(key) if key else ''}:{limit}",
             lambda: list(
-                news.filter(_below(key, NEWS, "first_published_at")).values_list(
-                    "pk", "first_published_at"
-                )[: limit + 1]
+                news()
+                .filter(_below(key, NEWS, "first_published_at"))
+                .values_list("pk", "first_published_at")[: limit + 1]
             ),
         )
         items += [FeedItem(NEWS, at, page=_Key(pk)) for pk, at in rows]
@@ -443,7 +475,7 @@ def _page(
     next_cursor = encode_cursor(items[-1].key) if more else None
     if home is not None:
         ids = [p.pk for p in pinned_posts] + [i.pk for i in items if i.kind == POST]
-        loaded = _card_posts().in_bulk(ids)
+        loaded = _CARDS.in_bulk(ids)
         pinned_posts = [loaded[p.pk] for p in pinned_posts if p.pk in loaded]
         for item in items:
             if item.kind == POST:
@@ -453,7 +485,7 @@ def _page(
         pages = _shared_news(
             news_scope,
             "cards:" + ",".join(map(str, ids)),
-            lambda: _news_cards().in_bulk(ids),
+            lambda: _news_cards(ids),
         )
         for item in items:
             if item.kind == NEWS:
@@ -473,7 +505,7 @@ def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
         home = None
     return _page(
         posts,
-        news=_news(user),
+        news=lambda: _news(user),
         news_scope=restriction_key(user),
         pinned=_HOME_PINNED,
         cursor=cursor,
@@ -567,6 +599,28 @@ def _label_audiences(posts: list[Post]) -> None:
             post.audience_label = _("Named people")
 
 
+def _missing(posts: list[Post]) -> list[str]:
+    """What of a card's relations is not loaded yet (a feed page's posts come with their
+    author, department and group selected: walking them again was a tenth of a page)."""
+    cached = {name: Post._meta.get_field(name).is_cached for name in ("author", "group")}
+    department = User._meta.get_field("department").is_cached
+    relaunched = Post._meta.get_field("relaunched_by").is_cached
+    lookups = []
+    if not all(
+        cached["author"](p) and (p.author.department_id is None or department(p.author))
+        for p in posts
+    ):
+        lookups.append("author__department")
+    if not all(p.group_id is None or cached["group"](p) for p in posts):
+        lookups.append("group")
+    if not all(p.relaunched_by_id is None or relaunched(p) for p in posts):
+        lookups.append("relaunched_by")
+    for name in ("attachments", "hashtags"):
+        if not all(name in p._prefetched_objects_cache for p in posts):
+            lookups.append(name)
+    return lookups
+
+
 def load_posts(posts, user) -> list[Post]:
     """Load everything the cards of ``posts`` show, in a number of queries that does not
     depend on how many posts there are; sets ``post.permissions`` for ``user`` (the
@@ -584,9 +638,9 @@ def load_posts(posts, user) -> list[Post]:
             cache.setdefault("hashtags", no_tags)
         if not post.attachment_count:
             cache.setdefault("attachments", no_files)
-    prefetch_related_objects(
-        posts, "author__department", "group", "relaunched_by", "attachments", "hashtags"
-    )
+    lookups = _missing(posts)
+    if lookups:
+        prefetch_related_objects(posts, *lookups)
     _label_audiences(posts)
     events.attach(posts, user)
     polls.attach(posts, user)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
+
+from portal import links
 
 
 class GroupTag(TaggedItemBase):
@@ -71,7 +72,7 @@ class Group(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("groups:detail", args=[self.slug])
+        return links.reverse("groups:detail", args=[self.slug])
 
     @property
     def is_public(self) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from plugins.reactions import registry
 from plugins.reactions.models import Reaction
 from portal import notifications, signals, visibility
+from portal.prepared import Prepared
 
 KINDS = [kind for kind, _label in Reaction.KIND_CHOICES]
 
@@ -133,6 +134,20 @@ def empty_summary() -> dict:
     return {"counts": {}, "total": 0, "mine": None, "top": []}
 
 
+def _counts_query(content_type_id: int, object_ids: list[int], user_id: int):
+    return (
+        Reaction.objects.filter(content_type_id=content_type_id, object_id__in=object_ids)
+        .order_by()
+        .values_list("object_id", "kind")
+        .annotate(n=Count("pk"), mine=Count("pk", filter=Q(user_id=user_id)))
+    )
+
+
+#: ``(object_id, kind, count, mine)`` rows, compiled once (see :mod:`portal.prepared`);
+#: ``user_id`` 0 (nobody) for an anonymous visitor.
+_COUNTS = Prepared(_counts_query)
+
+
 def summaries(user, objects, *, counted: bool = False) -> dict[int, dict]:
     """``{pk: {"counts", "total", "mine", "top"}}`` for objects of one model, in one query.
 
@@ -150,18 +165,13 @@ def summaries(user, objects, *, counted: bool = False) -> dict[int, dict]:
     reacted = [obj.pk for obj in objects if not count_field or getattr(obj, count_field, 1) != 0]
     if not reacted:
         return result
-    reactions = Reaction.objects.filter(
-        content_type=reactable.content_type(), object_id__in=reacted
-    )
-    counts = {"n": Count("pk")}
-    if visibility.is_active_user(user):
-        counts["mine"] = Count("pk", filter=Q(user=user))
-    for row in reactions.order_by().values("object_id", "kind").annotate(**counts):
-        summary = result[row["object_id"]]
-        summary["counts"][row["kind"]] = row["n"]
-        summary["total"] += row["n"]
-        if row.get("mine"):
-            summary["mine"] = row["kind"]
+    user_id = user.pk if visibility.is_active_user(user) else 0
+    for object_id, kind, n, mine in _COUNTS.rows(reactable.content_type().pk, reacted, user_id):
+        summary = result[object_id]
+        summary["counts"][kind] = n
+        summary["total"] += n
+        if mine:
+            summary["mine"] = kind
     for summary in result.values():
         ranked = sorted(summary["counts"], key=lambda k: (-summary["counts"][k], KINDS.index(k)))
         summary["top"] = ranked[:3]

@@ -173,10 +173,12 @@ class User(AbstractUser):
     def get_absolute_url(self) -> str:
         """The person's profile page when the people plugin is enabled (by account id, so
         that a list of people costs no query per person), else nothing."""
-        from django.urls import NoReverseMatch, reverse
+        from django.urls import NoReverseMatch
+
+        from portal import links
 
         try:
-            return reverse("people:by_user", args=[self.pk])
+            return links.reverse("people:by_user", args=[self.pk])
         except NoReverseMatch:
             return ""
 
