@@ -36,6 +36,26 @@ def secret_post(colleague):
     return write(colleague, "Codename #hidden", audience=f"group:{group.pk}")
 
 
+def test_home_page_lists_news_with_their_category_link_and_summary(
+    logged_in, employee, home_page
+):
+    from portal.editorial.news.factories import make_category, make_news, make_news_index
+
+    index = make_news_index(home_page)
+    news = make_news(
+        index,
+        "Canteen reopens",
+        category=make_category("Life at work"),
+        summary="New menu from Monday.",
+    )
+    body = logged_in.get("/").content.decode()
+    assert f'href="{news.url}"' in body and "Canteen reopens" in body
+    assert "Life at work" in body and "New menu from Monday." in body
+    api = logged_in.get("/api/feed/").json()["results"]
+    entry = next(item["page"] for item in api if item["type"] == "news")
+    assert entry["url"] == news.url and entry["intro"] == "New menu from Monday."
+
+
 def test_home_page_shows_the_feed_with_composer(logged_in, colleague, home_page):
     write(colleague, "Coffee is ready #kitchen")
     response = logged_in.get("/")
