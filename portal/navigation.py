@@ -60,6 +60,28 @@ def _collect(signal, **kwargs) -> list:
     return items
 
 
+def section_url(request: HttpRequest, model) -> str:
+    """The URL of the first page of ``model`` (in tree order) the person may see, or "":
+    what a section's navigation entry links to, on every page.
+
+    The answer is the same for everyone who passes the same page restrictions
+    (``restriction_key``), so it is kept in the shared cache for them, per host, until a
+    page or a restriction changes (``visibility.shared``)."""
+    from portal import visibility
+    from portal.core.visibility_rules import restriction_key
+
+    user = request.user
+
+    def compute() -> str:
+        page = visibility.filter_visible(user, model.objects.all()).order_by("path").first()
+        return (page.get_url(request) or "") if page is not None else ""
+
+    if not visibility.is_active_user(user):
+        return compute()
+    name = f"nav:{model._meta.label_lower}:{restriction_key(user)}:{request.get_host()}"
+    return visibility.shared(name, compute)
+
+
 def collect_nav_items(request: HttpRequest) -> list[NavItem]:
     return sorted(_collect(signals.nav_items, request=request), key=lambda i: (i.order, i.label))
 

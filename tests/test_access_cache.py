@@ -216,3 +216,29 @@ def test_news_in_the_feed_are_shared_only_between_people_with_the_same_restricti
     for_sales.title = "Sales figures, corrected"
     for_sales.save_revision().publish()
     assert "Sales figures, corrected" in titles(seller)
+
+
+def test_section_links_in_the_navigation_are_shared_and_follow_restrictions(
+    client, employee, colleague, departments, home_page
+):
+    """A section's navigation entry (the first news index a person may see) is looked up
+    once for everyone with the same page restrictions, and follows a restriction or an
+    unpublication at once."""
+    from portal.editorial.news.factories import make_news_index
+
+    index = make_news_index(home_page)
+
+    def news_link(user) -> bool:
+        client.force_login(user)
+        return f'href="{index.url}"' in client.get("/people/").content.decode()
+
+    assert news_link(employee) and news_link(colleague)
+    client.force_login(employee)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/people/")
+    assert not [q for q in queries if "news_newsindexpage" in q["sql"]]
+
+    PageAudience.objects.create(page=index, department=departments["engineering"])
+    assert news_link(employee) and not news_link(colleague)
+    index.unpublish()
+    assert not news_link(employee)

@@ -36,9 +36,7 @@ def secret_post(colleague):
     return write(colleague, "Codename #hidden", audience=f"group:{group.pk}")
 
 
-def test_home_page_lists_news_with_their_category_link_and_summary(
-    logged_in, employee, home_page
-):
+def test_home_page_lists_news_with_their_category_link_and_summary(logged_in, employee, home_page):
     from portal.editorial.news.factories import make_category, make_news, make_news_index
 
     index = make_news_index(home_page)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import signals, visibility
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CourseIndexPage
-from portal.navigation import HomePanel, NavItem
+from portal.navigation import HomePanel, NavItem, section_url
 
 
 def _catalogue(user) -> CourseIndexPage | None:
@@ -15,10 +15,8 @@ def _catalogue(user) -> CourseIndexPage | None:
 
 
 def nav_entry(sender, request, **kwargs):
-    catalogue = _catalogue(request.user)
-    if catalogue is None or not catalogue.url:
-        return None
-    return NavItem(label=_("Courses"), url=catalogue.url, icon="graduation", order=40)
+    url = section_url(request, CourseIndexPage)
+    return NavItem(label=_("Courses"), url=url, icon="graduation", order=40) if url else None
 
 
 def forget_learner(sender, user, **kwargs):

@@ -5,14 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import signals
 from portal.editorial.news import services
-from portal.navigation import HomePanel, NavItem
+from portal.editorial.news.models import NewsIndexPage
+from portal.navigation import HomePanel, NavItem, section_url
 
 
 def nav_entry(sender, request, **kwargs):
-    index = services.news_index_for(request.user)
-    if index is None:
-        return None
-    url = index.get_url(request)
+    url = section_url(request, NewsIndexPage)
     return NavItem(label=_("News"), url=url, icon="news", order=20) if url else None
 
 

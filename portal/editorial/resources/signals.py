@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import signals, visibility
 from portal.editorial.resources.models import ResourceIndexPage, ResourcePage
-from portal.navigation import HomePanel, NavItem
+from portal.navigation import HomePanel, NavItem, section_url
 
 
 def _resource_index(user) -> ResourceIndexPage | None:
@@ -14,8 +14,7 @@ def _resource_index(user) -> ResourceIndexPage | None:
 
 
 def nav_entry(sender, request, **kwargs):
-    index = _resource_index(request.user)
-    url = index.get_url(request) if index is not None else ""
+    url = section_url(request, ResourceIndexPage)
     return NavItem(label=_("Resources"), url=url, icon="book", order=60) if url else None
 
 

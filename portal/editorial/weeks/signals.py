@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy
 
 from portal import signals
 from portal.editorial.weeks import services
-from portal.navigation import HomePanel, NavItem
+from portal.editorial.weeks.models import ThemedWeekIndexPage
+from portal.navigation import HomePanel, NavItem, section_url
 
 services.register_visibility_rule()
 
@@ -30,10 +31,9 @@ def home_panel(sender, request, **kwargs):
 
 
 def nav_entry(sender, request, **kwargs):
-    index = services.week_index(request.user)
-    if index is None:
+    url = section_url(request, ThemedWeekIndexPage)
+    if not url:
         return None
-    url = index.get_url(request)
     return NavItem(label=gettext_lazy("Themed weeks"), url=url, icon="calendar", order=45)
 
 

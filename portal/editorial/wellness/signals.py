@@ -7,8 +7,8 @@ from wagtail.signals import page_published
 
 from portal import signals, visibility
 from portal.editorial.wellness import services
-from portal.editorial.wellness.models import WellnessSessionPage
-from portal.navigation import HomePanel, NavItem
+from portal.editorial.wellness.models import WellnessIndexPage, WellnessSessionPage
+from portal.navigation import HomePanel, NavItem, section_url
 
 #: How many sessions the home page panel lists.
 PANEL_SIZE = 5
@@ -22,10 +22,8 @@ def _section(request):
 
 
 def nav_entry(sender, request, **kwargs):
-    section = _section(request)
-    if section is None or not section.url:
-        return None
-    return NavItem(label=_("Wellness"), url=section.url, icon="heart", order=50)
+    url = section_url(request, WellnessIndexPage)
+    return NavItem(label=_("Wellness"), url=url, icon="heart", order=50) if url else None
 
 
 def home_panel(sender, request, **kwargs):
