@@ -35,6 +35,9 @@ _PROBE = -1_934_000_000
 
 def _padded(values: Sequence[int]) -> list[int]:
     values = list(values)
+    if not values:
+        # ``pk__in=[]`` matches nothing: the caller answers without asking the database.
+        raise ValueError("a prepared query can't take an empty list")
     size = next((s for s in _SIZES if s >= len(values)), len(values))
     return values + [values[-1]] * (size - len(values))
 

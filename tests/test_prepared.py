@@ -89,6 +89,8 @@ def test_it_reads_inside_the_current_transaction(staff):
 def test_queries_it_cannot_prepare_are_refused(staff):
     with pytest.raises(ValueError, match="prefetch"):
         Prepared(lambda ids: people(ids).prefetch_related("groups")).in_bulk([staff[0].pk])
+    with pytest.raises(ValueError, match="empty list"):
+        Prepared(people).objects([])
     with pytest.raises(ValueError, match="parameter"):
         Prepared(lambda ids: User.objects.all()).in_bulk([staff[0].pk])
 

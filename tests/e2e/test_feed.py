@@ -84,3 +84,28 @@ def test_pages_accessible(
         page.goto(live_server.url + path)
         assert_accessible(page)
     page.goto(live_server.url + "/groups/guild/")
+
+
+def test_news_card_in_the_home_feed(
+    page, live_server, employee, home_page, login, assert_accessible
+):
+    """A published news item comes into the home feed as a card with its category and
+    summary; its title opens the news page."""
+    from portal.editorial.news.factories import make_category, make_news, make_news_index
+
+    index = make_news_index(home_page)
+    make_news(
+        index,
+        "Canteen reopens",
+        category=make_category("Life at work"),
+        summary="New menu from Monday.",
+    )
+    login(page, employee.email, PASSWORD)
+    page.goto(live_server.url + "/")
+    card = page.locator(".post-card--news").filter(has_text="Canteen reopens")
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Life at work")
+    expect(card).to_contain_text("New menu from Monday.")
+    assert_accessible(page)
+    card.get_by_role("link", name="Canteen reopens").click()
+    expect(page.get_by_role("heading", name="Canteen reopens")).to_be_visible()
