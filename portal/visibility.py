@@ -6,14 +6,38 @@ Every piece of user content has an *audience*, stored as an **audience token**:
 ``all``             everyone in the company
 ``dept:<id>``       the members of a department and of its sub-departments
 ``group:<id>``      the members of a group (tokens granted by the groups plugin)
+``user:<id>``       one person alone (a draft, something private to its owner)
 ``people``          the named people of the object's ``audience_people`` relation
 ==================  ====================================================================
 
 A user holds tokens too: ``all``, ``user:<id>``, ``dept:<id>`` for their department and
 each parent, and whatever plugins grant through :data:`portal.signals.audience_tokens`.
-An object is visible when its token is among the user's tokens, when the user is one of
-its named people, or when the user owns it. The same tokens go into the search index, so
-search, the feed, the API, notifications, websockets and downloads all agree.
+An object is visible when its token is among the user's tokens, or, for named-people
+content, when the user is one of its named people or its owner. The same tokens go into
+the search index, so search, the feed, the API, notifications, websockets and downloads
+all agree.
+
+**The audience outranks the owner.** Owning an object never opens an audience one is not
+in, the way chat products treat leaving a private space: whoever leaves a group (or is
+removed from it) loses its content at once, their own posts included, everywhere (feed,
+pages, API, comments, reactions, search, files, notifications), and editing or deleting
+those posts answers 404 like any hidden object. The same holds for every audience:
+content for a department is its members', so someone who moves to another department
+stops seeing what they wrote for the old one; a plugin's audience (``club:<id>``) follows
+its own membership. Nothing is lost to the person: their own data stays in their personal
+export (:mod:`portal.privacy` and each plugin's ``privacy.py`` export by author, not
+through this policy).
+
+The owner clause (``visibility_owner_field``) remains where the owner is, by nature, part
+of the audience:
+
+* **named-people content**: the author addressed those people and is a participant of
+  what they started, without being listed among them;
+* **drafts and private content**: stored with the owner's ``user:<id>`` audience, which
+  the owner's own token covers (a draft that is published takes its real audience, and
+  the rule above). Models with their own notion of drafts (themed-week initiatives) say
+  so in their :class:`Rule`, and only inside what their audience already lets the owner
+  see.
 
 Two questions, one module:
 
@@ -33,8 +57,10 @@ A model that does none of these is visible to nobody: the policy fails closed.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import reduce
 
 from django.conf import settings
 from django.core.cache import cache
@@ -68,8 +94,9 @@ def user_token(user_id: int) -> str:
 class Restricted(models.Model):
     """Abstract base for content with an audience.
 
-    Subclasses name the field holding the owner in ``visibility_owner_field`` (the owner
-    always sees their own content); ``None`` means no owner.
+    Subclasses name the field holding the owner in ``visibility_owner_field``; ``None``
+    means no owner. The owner sees their named-people content (they started it); for
+    every other audience they are treated like anyone else (see the module's docstring).
     """
 
     visibility_owner_field: str | None = "author"
@@ -333,15 +360,20 @@ def forget_tokens(user) -> None:
 def _restricted_q(model: type[Restricted], user, prefix: str = "") -> Q:
     tokens = tokens_for(user)
     condition = Q(**{f"{prefix}audience__in": sorted(tokens)})
+    # Named-people content: its named people, and its owner (who started it). The owner
+    # clause applies to this audience only: it never outranks a group or a department.
+    participants: list[Q] = []
     if model.visibility_named_people:
         through = model._meta.get_field("audience_people").remote_field.through
         source = through._meta.get_field(model._meta.model_name).attname
         target = through._meta.get_field(user._meta.model_name).attname
         named = Exists(through.objects.filter(**{source: OuterRef(f"{prefix}pk"), target: user.pk}))
-        condition |= Q(**{f"{prefix}audience": PEOPLE}) & Q(named)
+        participants.append(Q(named))
     owner = model.visibility_owner_field
     if owner:
-        condition |= Q(**{f"{prefix}{owner}": user.pk})
+        participants.append(Q(**{f"{prefix}{owner}": user.pk}))
+    if participants:
+        condition |= Q(**{f"{prefix}audience": PEOPLE}) & reduce(operator.or_, participants)
     return condition
 
 
@@ -388,10 +420,12 @@ def can_view(user, obj: models.Model | None) -> bool:
     if isinstance(obj, Restricted):
         if obj.audience in tokens_for(user):
             return True
+        if obj.audience != PEOPLE:
+            return False  # the owner of a group's or a department's content is no exception
         owner = obj.visibility_owner_field
         if owner and getattr(obj, f"{owner}_id", None) == user.pk:
             return True
-        if obj.audience == PEOPLE and obj.pk is not None and obj.visibility_named_people:
+        if obj.pk is not None and obj.visibility_named_people:
             return obj.audience_people.filter(pk=user.pk).exists()
         return False
     relation = getattr(obj, "visibility_through", None)
@@ -401,16 +435,18 @@ def can_view(user, obj: models.Model | None) -> bool:
 
 
 def tokens_for_object(obj: models.Model) -> set[str]:
-    """The tokens that may see ``obj``: what the search index stores as its ACL."""
+    """The tokens that may see ``obj``: what the search index stores as its ACL (the same
+    answer as :func:`can_view`, so the owner's token only for named-people content)."""
     rule = _rule_for(type(obj))
     if rule is not None:
         return rule.tokens(obj) if rule.tokens else set()
     if isinstance(obj, Restricted):
+        if obj.audience != PEOPLE:
+            # No owner's token: a member who leaves the group no longer finds their post.
+            return {obj.audience}
         tokens: set[str] = set()
-        if obj.audience == PEOPLE:
+        if obj.visibility_named_people and obj.pk is not None:
             tokens.update(user_token(pk) for pk in obj.audience_people.values_list("pk", flat=True))
-        else:
-            tokens.add(obj.audience)
         owner = obj.visibility_owner_field
         if owner and getattr(obj, f"{owner}_id", None):
             tokens.add(user_token(getattr(obj, f"{owner}_id")))

@@ -124,17 +124,62 @@ def test_named_people_listing_has_no_duplicates(author, employee, colleague):
     assert visibility.filter_visible(employee, Note.objects.all()).count() == 1
 
 
-def test_the_author_always_sees_their_content(author, departments):
+def test_the_audience_outranks_the_author(author, departments):
+    """Owning content opens no audience one is not in (see the policy's docstring)."""
     note = Note(author=author, text="written for engineering")
     note.set_audience_department(departments["engineering"])
     note.save()
+    assert not agree(author, note)
+    assert visibility.tokens_for_object(note) == {f"dept:{departments['engineering'].pk}"}
+
+
+def test_an_author_who_moves_department_loses_its_content(author, departments):
+    note = Note(author=author, text="sales only")
+    note.set_audience_department(departments["sales"])
+    note.save()
     assert agree(author, note)
+    author.department = departments["platform"]
+    author.save()
+    assert not agree(type(author).objects.get(pk=author.pk), note)
 
 
-def test_an_unknown_token_is_visible_to_nobody_but_the_author(author, employee):
+def test_an_author_who_leaves_a_club_loses_their_own_note(author, employee):
+    club = Club.objects.create(name="Runners")
+    club.members.add(author, employee)
+    note = Note.objects.create(author=author, text="runners only", audience=f"club:{club.pk}")
+    reply = Reply.objects.create(note=note, text="written after they left")
+    assert agree(author, note)
+    club.members.remove(author)
+    visibility.forget_tokens(author)
+    assert not agree(author, note)
+    assert not visibility.can_view(author, reply)
+    assert not visibility.filter_visible(author, Reply.objects.all()).exists()
+    assert agree(employee, note)
+
+
+def test_the_author_of_named_people_content_sees_it(author, employee, colleague):
+    note = Note(author=author, text="for one person")
+    note.set_audience_people()
+    note.save()
+    note.audience_people.add(employee)
+    assert agree(author, note) and agree(employee, note)
+    assert not agree(colleague, note)
+
+
+def test_a_private_draft_is_its_owners_alone(author, employee):
+    note = Note.objects.create(
+        author=author, text="draft", audience=visibility.user_token(author.pk)
+    )
+    assert agree(author, note)
+    assert not agree(employee, note)
+    assert visibility.tokens_for_object(note) == {f"user:{author.pk}"}
+
+
+def test_an_unknown_token_is_visible_to_nobody(author, employee):
     note = Note.objects.create(author=author, text="odd", audience="group:999999")
     assert not agree(employee, note)
-    assert agree(author, note)
+    assert not agree(author, note)
+    assert visibility.tokens_for_object(note) == {"group:999999"}
 
 
 def test_related_content_follows_its_parent(author, employee, colleague, departments):
@@ -188,10 +233,8 @@ def test_tokens_for_an_object_feed_the_search_index(author, employee, department
     assert visibility.tokens_for_object(note) == {f"user:{employee.pk}", f"user:{author.pk}"}
     note.set_audience_department(departments["sales"])
     note.save()
-    assert visibility.tokens_for_object(note) == {
-        f"dept:{departments['sales'].pk}",
-        f"user:{author.pk}",
-    }
+    # Not the author's token: department content is the department's, the author's too.
+    assert visibility.tokens_for_object(note) == {f"dept:{departments['sales'].pk}"}
 
 
 class TestPages:

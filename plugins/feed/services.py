@@ -74,7 +74,12 @@ def _group_moderator(user, post) -> bool:
 
 
 def can_edit(user, post) -> bool:
-    return visibility.is_active_user(user) and post.author_id == user.pk
+    """The author, while they may see the post: one who left its group lost it."""
+    return (
+        visibility.is_active_user(user)
+        and post.author_id == user.pk
+        and visibility.can_view(user, post)
+    )
 
 
 def can_moderate(user, post) -> bool:
@@ -126,7 +131,7 @@ def permissions_for(user, posts) -> dict[int, dict[str, bool]]:
     for post in posts:
         group_moderator = post.group_id is not None and (every_group or post.group_id in managed)
         moderate = moderate_all or group_moderator
-        edit = post.author_id == user.pk
+        edit = post.author_id == user.pk and visibility.can_view(user, post)
         answers[post.pk] = {
             "edit": edit,
             "delete": edit or moderate,
