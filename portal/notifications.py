@@ -1,15 +1,22 @@
 """The one notification service: every plugin notifies people through :func:`notify`.
 
 A notification says that ``actor`` did something (``kind``) about ``target`` (a post, a
-comment, a group) that concerns ``recipients``. The service
+comment, a group) that concerns ``recipients``. The target is the object the notification
+is *about* and links to (a new post in a group is about the post, not the group): its
+visibility decides who may receive and read the notification. The service
 
 1. drops recipients who may not see the target (the one visibility policy), inactive
    accounts and the actor themself, so a mention in a secret group notifies nobody
-   outside it;
+   outside it; it asks again when the transaction commits, with the target as it is
+   then, so a post hidden in the meantime notifies nobody;
 2. asks :data:`portal.signals.notification_hold` whether to hold it back (the off mode
    answers with the end of the recipient's quiet hours);
 3. hands it to :data:`portal.signals.notification_delivery`, which the notifications
    plugin receives to store it, count it as unread, push it live and mail the digest.
+
+Reading is filtered by the same policy (the plugin's ``services.visible``): whoever loses
+access to a notification's target (leaves the group, the post becomes hidden) stops seeing
+it at once in the list, the API, the counts, the live badge and the digest.
 
 Without the notifications plugin, nothing is delivered and nothing fails. Kinds are
 declared here, so preferences and messages are the same whichever plugin sends them.
@@ -189,6 +196,8 @@ class Notice:
     url: str = ""
     #: Extra data for the receivers (e.g. the reaction kind); JSON-serialisable.
     data: dict = field(default_factory=dict)
+    #: What the message names, when not the target's title (a new post names its group).
+    title: str = ""
 
     @property
     def target_type(self) -> ContentType:
@@ -223,11 +232,15 @@ def notify(
     url: str = "",
     group_key: str = "",
     data: dict | None = None,
+    title: str = "",
 ) -> list:
-    """Notify ``recipients`` that ``actor`` did ``kind`` about ``target``.
+    """Notify ``recipients`` that ``actor`` did ``kind`` about ``target`` (the object the
+    notification links to, whose visibility decides who receives it); ``title`` is what
+    the message names when not the target's title.
 
-    Runs after the current transaction commits, so a rolled-back post notifies nobody.
-    Returns the recipients kept (those allowed to see the target).
+    Runs after the current transaction commits, so a rolled-back post notifies nobody, and
+    asks the policy again then (a post hidden before the commit notifies nobody). Returns
+    the recipients kept (those allowed to see the target now).
     """
     if kind not in _kinds:
         raise ValueError(f"Unknown notification kind {kind!r}")
@@ -241,11 +254,16 @@ def notify(
         group_key=group_key or default_group_key(kind, target),
         url=url,
         data=data or {},
+        title=title,
     )
 
     def deliver():
+        current = type(target)._default_manager.filter(pk=target.pk).first()
+        if current is None:
+            return
+        notice.target = current
         by_hold: dict = {}
-        for user in kept:
+        for user in recipients_who_can_view(kept, current, actor):
             hold_until = None
             for receiver, answer in signals.notification_hold.send_robust(
                 sender=None, notice=notice, recipient=user

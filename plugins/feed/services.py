@@ -256,14 +256,16 @@ def create_post(
                 _enqueue_preview(post, rendered.first_link)
             _notify_mentions(author, post, rendered.mentioned_users())
             if group is not None:
+                # About the post (its visibility decides who reads it), naming the group.
                 notifications.notify(
                     "group_post",
                     groups.close_followers(group),
                     actor=author,
-                    target=group,
+                    target=post,
                     url=_post_url(post),
                     group_key=f"group_post:groups.group:{group.pk}",
-                    data={"post": post.pk},
+                    data={"post": post.pk, "group": group.pk},
+                    title=group.name,
                 )
             transaction.on_commit(
                 lambda: signals.activity.send(sender=Post, actor=author, verb="posted", obj=post)

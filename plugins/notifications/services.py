@@ -104,9 +104,13 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
     fields = {
         "actor": actor,
         "updated_at": now,
+        # A group of notifications is about its latest target (the latest post of a
+        # group), so reading it follows that target's visibility.
+        "target_type": ContentType.objects.get_for_model(type(notice.target)),
+        "target_id": notice.target.pk,
         "url": notice.url,
         "data": notice.data,
-        "target_title": target_title(notice.target),
+        "target_title": (notice.title or target_title(notice.target))[:TITLE_LENGTH],
         # New activity: the digest mentions the group again.
         "emailed_at": None,
         # Held notifications become visible as soon as one arrives that is not held.
@@ -138,8 +142,8 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
                     recipient_id=pk,
                     kind=notice.kind,
                     group_key=notice.group_key,
-                    target_type=ContentType.objects.get_for_model(type(notice.target)),
-                    target_id=notice.target.pk,
+                    target_type=fields["target_type"],
+                    target_id=fields["target_id"],
                     actor=actor,
                     actor_count=1,
                     url=notice.url,
@@ -237,9 +241,10 @@ def message(notification: Notification) -> str:
 
 
 def mark_read(user, ids: Iterable[int] | None = None) -> int:
-    """Mark ``user``'s unread notifications read: those of ``ids``, or all of them. Their
+    """Mark ``user``'s unread notifications read: those of ``ids``, or all of them, among
+    those they may see (:func:`visible`: the count never tells of hidden ones). Their
     other open pages are told. Returns how many changed."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    unread = visible(user).filter(read_at__isnull=True)
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     changed = unread.update(read_at=timezone.now())

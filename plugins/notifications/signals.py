@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from plugins.notifications import services
 from portal import signals, visibility
 from portal.navigation import NavItem
+from portal.notifications import recipients_who_can_view
 
 
 def deliver(sender, notice, recipients, hold_until=None, **kwargs):
-    services.deliver(notice, recipients, hold_until)
+    # The core's service already kept only who may see the target; asking again (free:
+    # the policy remembers their tokens) keeps any other sender of the signal from
+    # storing a notification for someone who may not see what it is about.
+    services.deliver(notice, recipients_who_can_view(recipients, notice.target), hold_until)
 
 
 def nav_entry(sender, request, **kwargs):
