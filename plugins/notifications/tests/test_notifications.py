@@ -512,3 +512,132 @@ class TestPrivacyAndMetrics:
         assert values["notifications.read_share_30d"] == 50.0
         assert values["notifications.delivered_30d.mention"] == 1
         assert values["notifications.delivered_30d.reaction"] == 0
+
+
+class TestLeavingAndHiding:
+    """A notification follows the visibility of what it is about (the post, not the group)
+    when it is sent, read, counted, marked read and mailed."""
+
+    @pytest.fixture
+    def board(self, employee, colleague):
+        from plugins.groups import services as groups
+
+        group = groups.create_group(colleague, name="Board", privacy="private")
+        [invitation] = groups.invite(colleague, group, [employee])
+        groups.accept_invitation(employee, invitation)
+        groups.set_follow_closely(employee, group, True)
+        return group
+
+    def test_a_new_group_post_is_about_the_post_and_names_the_group(
+        self, employee, colleague, board, django_capture_on_commit_callbacks
+    ):
+        from plugins.feed import services as feed
+
+        with django_capture_on_commit_callbacks(execute=True):
+            post = feed.create_post(colleague, text="Agenda", audience=f"group:{board.pk}")
+        notification = Notification.objects.get(recipient=employee, kind="group_post")
+        assert notification.target == post and notification.url == post.get_absolute_url()
+        assert services.message(notification) == "Colleague Tester posted in “Board”"
+        with django_capture_on_commit_callbacks(execute=True):
+            later = feed.create_post(colleague, text="Minutes", audience=f"group:{board.pk}")
+        notification.refresh_from_db()
+        assert notification.target == later  # grouped, about the latest post
+
+    def test_a_leaver_loses_the_notifications_about_the_group_s_posts(
+        self, employee, colleague, board, api_client, django_capture_on_commit_callbacks
+    ):
+        from plugins.comments import services as comments
+        from plugins.feed import services as feed
+        from plugins.groups import services as groups
+
+        services.set_preferences(employee, {"group_post": "digest", "comment": "digest"})
+        with django_capture_on_commit_callbacks(execute=True):
+            own = feed.create_post(employee, text="My item", audience=f"group:{board.pk}")
+            comments.add_comment(colleague, own, "Noted")
+            feed.create_post(colleague, text="Agenda", audience=f"group:{board.pk}")
+        assert services.unread_count(fresh(employee)) == 2  # a comment, a new post
+        api_client.force_login(employee)
+        groups.leave(fresh(employee), board)
+
+        assert services.unread_count(fresh(employee)) == 0
+        assert services.recent(fresh(employee)) == []
+        assert api_client.get("/api/notifications/").json()["count"] == 0
+        assert api_client.get("/api/notifications/unread-count/").json() == {"unread": 0}
+        assert api_client.post("/api/notifications/read-all/").json() == {"marked": 0}
+        for notification in Notification.objects.filter(recipient=employee):
+            assert api_client.post(f"/api/notifications/{notification.pk}/read/").status_code == 404
+            assert api_client.get(f"/notifications/{notification.pk}/open/").status_code == 404
+            assert api_client.post(f"/notifications/{notification.pk}/read/").status_code == 404
+        page = api_client.get("/notifications/").content.decode()
+        assert "Board" not in page and "My item" not in page
+        call_command("send_notification_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert mail.outbox == []
+        # Nothing was marked read behind their back: back in the group, they are there.
+        assert not Notification.objects.filter(read_at__isnull=False).exists()
+
+    def test_a_post_hidden_before_the_commit_notifies_nobody(
+        self, employee, colleague, post, private_group, django_capture_on_commit_callbacks
+    ):
+        Membership.objects.filter(group=private_group, user=employee).delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert notify("mention", [employee], actor=colleague, target=post) == [employee]
+            Post.objects.filter(pk=post.pk).update(audience=f"group:{private_group.pk}")
+        assert not Notification.objects.exists()
+
+    def test_a_held_notification_about_a_post_made_hidden_never_shows(
+        self, send, employee, colleague, post, private_group
+    ):
+        services.set_preferences(employee, {"mention": "digest"})
+        until = timezone.now() + timedelta(hours=8)
+
+        def hold(sender, notice, recipient, **kwargs):
+            return until
+
+        signals.notification_hold.connect(hold, dispatch_uid="test_hold_then_hide")
+        try:
+            send("mention", [employee], actor=colleague, target=post)
+        finally:
+            signals.notification_hold.disconnect(dispatch_uid="test_hold_then_hide")
+        Membership.objects.filter(group=private_group, user=employee).delete()
+        Post.objects.filter(pk=post.pk).update(audience=f"group:{private_group.pk}")
+        Notification.objects.update(visible_from=timezone.now() - timedelta(seconds=1))
+        assert services.unread_count(fresh(employee)) == 0
+        assert services.recent(fresh(employee)) == []
+        call_command("send_notification_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert mail.outbox == []
+
+    def test_an_outsider_never_gets_one_even_if_a_code_path_tries(
+        self,
+        send,
+        employee,
+        colleague,
+        departments,
+        private_group,
+        django_capture_on_commit_callbacks,
+    ):
+        outsider = make_user("outsider@example.com", department=departments["sales"])
+        hidden = make_post(colleague, text="Board only", audience=f"group:{private_group.pk}")
+        assert send("mention", [outsider], actor=colleague, target=hidden) == []
+        # Straight to the delivery signal, past the service's own check.
+        notice = Notice("mention", colleague, hidden, default_group_key("mention", hidden))
+        with django_capture_on_commit_callbacks(execute=True):
+            signals.notification_delivery.send(
+                sender=None, notice=notice, recipients=[outsider], hold_until=None
+            )
+        assert not Notification.objects.filter(recipient=outsider).exists()
+        # Even a row written by hand is never listed, counted, marked read or mailed.
+        services.set_preferences(outsider, {"mention": "digest"})
+        forced = Notification.objects.create(
+            recipient=outsider,
+            kind="mention",
+            group_key="forced",
+            target=hidden,
+            target_title="Board only",
+            updated_at=timezone.now(),
+            visible_from=timezone.now(),
+        )
+        assert services.unread_count(outsider) == 0 and services.recent(outsider) == []
+        assert services.mark_read(outsider) == 0
+        assert services.mark_read(outsider, [forced.pk]) == 0
+        call_command("send_notification_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        assert mail.outbox == []
