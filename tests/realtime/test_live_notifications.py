@@ -83,6 +83,32 @@ def test_other_peoples_notifications_are_not_pushed_to_me(asgi_server, employee,
         socket.close()
 
 
+def test_a_leaver_s_live_count_drops_their_group_s_notifications(asgi_server, employee, colleague):
+    """The socket only ever sends a count, made through the policy at the moment: leaving
+    the group (their own post in it included) takes its notifications off the badge."""
+    from plugins.groups.models import Group, Membership
+
+    group = Group.objects.create(name="Board", slug="board", privacy=Group.PRIVATE)
+    membership = Membership.objects.create(group=group, user=employee)
+    Membership.objects.create(group=group, user=colleague, role=Membership.OWNER)
+    own = Post.objects.create(
+        author=employee, text="Mine", html="<p>Mine</p>", audience=f"group:{group.pk}"
+    )
+    socket = open_socket(asgi_server, employee)
+    try:
+        assert socket.receive_json() == {"type": "unread", "unread": 0}
+        in_server(
+            asgi_server,
+            lambda: notify("comment", [employee], actor=colleague, target=own, url="/"),
+        )
+        assert socket.receive_json() == {"type": "unread", "unread": 1}
+        in_server(asgi_server, membership.delete)
+        in_server(asgi_server, lambda: services.push([employee.pk]))
+        assert socket.receive_json() == {"type": "unread", "unread": 0}
+    finally:
+        socket.close()
+
+
 def test_anonymous_connections_are_refused(asgi_server, db):
     socket = open_socket(asgi_server)
     with pytest.raises(Closed) as closed:
