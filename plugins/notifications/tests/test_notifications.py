@@ -641,3 +641,38 @@ class TestLeavingAndHiding:
         assert services.mark_read(outsider, [forced.pk]) == 0
         call_command("send_notification_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
         assert mail.outbox == []
+
+
+def test_stored_group_post_notifications_are_moved_to_their_post(employee, colleague):
+    """The data migration: a new-post notification stored about the group points at the
+    post (kept in its data) and follows the post's visibility from then on."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    migration = importlib.import_module(
+        "plugins.notifications.migrations.0003_group_posts_point_at_posts"
+    )
+    group = Group.objects.create(name="Board", slug="board", privacy=Group.PRIVATE)
+    post = make_post(colleague, audience=f"group:{group.pk}")
+
+    def stored(data):
+        return Notification.objects.create(
+            recipient=employee,
+            kind="group_post",
+            group_key=f"group_post:groups.group:{group.pk}",
+            target_type=ContentType.objects.get_for_model(Group),
+            target_id=group.pk,
+            data=data,
+            updated_at=timezone.now(),
+            visible_from=timezone.now(),
+        )
+
+    kept, unknown = stored({"post": post.pk}), stored({})
+    assert services.unread_count(fresh(employee)) == 2  # a private group: everyone sees it
+    migration.point_at_posts(apps, None)
+    kept.refresh_from_db()
+    assert kept.target == post and kept.data == {"post": post.pk, "group": group.pk}
+    assert not Notification.objects.filter(pk=unknown.pk).exists()
+    assert services.unread_count(fresh(employee)) == 0  # not a member: not their post
