@@ -4,8 +4,9 @@ A document is built from the registry's ``to_document`` (title, body, author, da
 tags) and carries the object's **access tokens** from the one visibility policy
 (:func:`portal.visibility.tokens_for_object`); plugins never choose them. A group's post
 carries the group's token and not its author's, so whoever leaves the group no longer
-finds it, their own posts included. An object with no token (a draft page, a deactivated person, a secret group's post nobody can see) has no
-document: building it returns ``None`` and the indexer deletes what was there.
+finds it, their own posts included. An object with no token (a draft page, a deactivated
+person, a secret group's post nobody can see) has no document: building it returns
+``None`` and the indexer deletes what was there.
 """
 
 from __future__ import annotations
