@@ -56,7 +56,7 @@ def visible_comments(user):
     return visibility.filter_visible(user, Comment.objects.all())
 
 
-def _render(text) -> Rendered:
+def _render(text, author) -> Rendered:
     text = (text or "").strip()
     if len(text) > MAX_LENGTH:
         raise ValidationError(
@@ -67,7 +67,7 @@ def _render(text) -> Rendered:
                 ]
             }
         )
-    rendered = render(text)
+    rendered = render(text, author)
     if not plain_text(rendered.html):
         raise ValidationError({"text": [_("Write something before sending your comment.")]})
     return rendered
@@ -99,7 +99,7 @@ def add_comment(user, post, text, parent=None) -> Comment:
             raise ValidationError({"parent": [_("This comment belongs to another post.")]})
         if parent.parent_id is not None:
             parent = parent.parent
-    rendered = _render(text)
+    rendered = _render(text, user)
     with transaction.atomic():
         comment = Comment.objects.create(
             post=post, parent=parent, author=user, text=text.strip(), html=rendered.html
@@ -154,7 +154,7 @@ def edit_comment(user, comment, text) -> Comment:
     check_post(user, comment.post)
     if not can_edit(user, comment):
         raise PermissionDenied(_("Only the author may edit a comment."))
-    rendered = _render(text)
+    rendered = _render(text, user)
     before = mentioned_keys(comment.text)
     with transaction.atomic():
         comment.text = text.strip()

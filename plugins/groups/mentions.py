@@ -1,4 +1,6 @@
-"""``@[Sales](group:3)``: mentioning a group in a post concerns its members."""
+"""``@[Sales](group:3)``: mentioning a group in a post concerns its members.
+
+:mod:`portal.text` hands these functions only the ids of groups the author may see."""
 
 from __future__ import annotations
 
@@ -43,4 +45,4 @@ def suggest(user, q: str, limit: int) -> list[dict]:
     ]
 
 
-GROUP_MENTIONS = MentionKind("group", resolve, members, suggest, order=20)
+GROUP_MENTIONS = MentionKind("group", "groups.Group", resolve, members, suggest, order=20)
