@@ -242,3 +242,35 @@ def test_a_declaration_must_name_models():
         plugins.validate_meta(Broken)
     Broken.PortalPluginMeta.bookmarkable = ["feed.Post"]
     assert plugins.validate_meta(Broken).bookmarkable == ("feed.Post",)
+
+
+def test_no_generic_by_id_path_reaches_an_internal_record():
+    """Bookmarks, reactions and search each take only what is declared to them: none of
+    the internal records the policy knows is among those."""
+    from plugins.feed.models import Attachment, Event, Report
+    from plugins.groups.models import Invitation, JoinRequest
+    from plugins.reactions import registry
+    from portal.editorial.learning.models import Enrolment, LessonProgress
+    from portal.editorial.wellness.models import Booking
+    from search.registry import searchable_types
+
+    internal = [
+        PollVote,
+        PollOption,
+        Poll,
+        Event,
+        EventResponse,
+        Attachment,
+        Report,
+        Membership,
+        Invitation,
+        JoinRequest,
+        Enrolment,
+        LessonProgress,
+        Booking,
+    ]
+    indexed = {searchable.model for searchable in searchable_types().values()}
+    for model in internal:
+        assert not plugins.is_bookmarkable(model), model
+        assert registry.reactable_for(model) is None, model
+        assert not any(issubclass(model, found) for found in indexed), model
