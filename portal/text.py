@@ -122,7 +122,9 @@ class MentionKind:
     ``resolve(ids)`` returns ``{id: (label, url)}`` for the ids that exist;
     ``members(ids)`` returns the users a mention concerns (a group's members);
     ``suggest(user, q, limit)`` returns ``[{"kind", "id", "label", "detail"}]`` for the
-    composer's suggestions.
+    composer's suggestions. ``notifies(author, ids)``, when given, returns the ids whose
+    people ``author`` may notify (a group's members: not from outside a private group);
+    the others still show as links but notify nobody.
     """
 
     key: str
@@ -131,6 +133,7 @@ class MentionKind:
     members: Callable[[list[int]], list]
     suggest: Callable[[object, str, int], list[dict]] | None = None
     order: int = 100
+    notifies: Callable[[object, set[int]], set[int]] | None = None
 
 
 _mention_kinds: dict[str, MentionKind] = {}
@@ -226,7 +229,7 @@ class Rendered:
     """The result of :func:`render`."""
 
     html: str
-    #: ``{(kind, id)}`` of the mentions that resolved.
+    #: ``{(kind, id)}`` of the mentions that resolved and may notify their people.
     mentions: set[tuple[str, int]] = field(default_factory=set)
     hashtags: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -279,14 +282,18 @@ def render(source: str, author=None) -> Rendered:
     for match in MENTION_RE.finditer(soup.get_text()):
         wanted.setdefault(match["kind"], set()).add(int(match["id"]))
     resolved: dict[tuple[str, int], tuple[str, str]] = {}
+    notifying: set[tuple[str, int]] = set()
     for kind, ids in wanted.items():
         spec = _mention_kinds.get(kind)
         if spec is None:
             continue
         visible = _visible_ids(author, spec, ids)
-        if visible:
-            for pk, value in spec.resolve(sorted(visible)).items():
-                resolved[(kind, pk)] = value
+        if not visible:
+            continue
+        for pk, value in spec.resolve(sorted(visible)).items():
+            resolved[(kind, pk)] = value
+        allowed = visible if spec.notifies is None else spec.notifies(author, visible)
+        notifying.update((kind, pk) for pk in allowed)
 
     result = Rendered(html="")
     for a in soup.find_all("a"):
@@ -318,7 +325,8 @@ def render(source: str, author=None) -> Rendered:
                     link["data-mention"] = f"{key[0]}:{key[1]}"
                     link.string = f"@{label}"
                     pieces.append(link)
-                    result.mentions.add(key)
+                    if key in notifying:
+                        result.mentions.add(key)
                 else:
                     pieces.append(NavigableString(f"@{match['label']}"))
             elif match["tag"]:

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from plugins.groups.models import Group
 from plugins.groups.services import PRIVACY_BADGES, visible_groups
+from portal import visibility
 from portal.text import MentionKind
 
 
@@ -45,4 +46,14 @@ def suggest(user, q: str, limit: int) -> list[dict]:
     ]
 
 
-GROUP_MENTIONS = MentionKind("group", "groups.Group", resolve, members, suggest, order=20)
+def notifies(author, ids: set[int]) -> set[int]:
+    """The groups whose members ``author`` may notify: those whose content they see (a
+    public group, or one they belong to). Mentioning a private group from outside shows
+    its name, as its page does, but does not reach its members."""
+    tokens = visibility.tokens_for(author)
+    return {pk for pk in ids if visibility.group_token(pk) in tokens}
+
+
+GROUP_MENTIONS = MentionKind(
+    "group", "groups.Group", resolve, members, suggest, order=20, notifies=notifies
+)

@@ -191,3 +191,18 @@ def test_suggestions_of_a_kind_are_checked_by_the_policy(people, secret):
         assert [i["id"] for i in text.suggest_mentions(people["member"], "zzz")] == [secret.pk]
     finally:
         text._mention_kinds.pop("leaky")
+
+
+def test_from_outside_a_private_group_its_mention_shows_but_notifies_nobody(
+    people, delivered, django_capture_on_commit_callbacks
+):
+    board = groups.create_group(people["owner"], name="Board", privacy="private")
+    groups.accept_invitation(
+        people["member"], groups.invite(people["owner"], board, [people["member"]])[0]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        post = services.create_post(people["outsider"], text=group_mention(board.pk))
+    assert "@Board" in post.html and mentions_of(delivered) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_post(people["member"], text=group_mention(board.pk))
+    assert mentions_of(delivered) == [["owner@example.com"]]
