@@ -14,9 +14,15 @@ inner ``PortalPluginMeta``::
             category = "productivity"
             compatibility = ">=0.1,<1"
             requires = []          # labels of other plugins this one needs
+            bookmarkable = []      # "app_label.ModelName" of what people may bookmark
 
 The metadata is validated when Django builds the app registry: a plugin with missing or
 incompatible metadata stops the start-up with a message that says what to fix.
+
+``bookmarkable`` lists the content people may save as bookmarks (and find again under "My
+bookmarks"): a post, a group, a person. Nothing else is a bookmark target, even if the
+visibility policy knows it: internal records (votes, reports, enrolments) stay out of every
+generic by-id path. The core declares Wagtail pages (:data:`CORE_BOOKMARKABLE`).
 
 The core never imports a plugin by name. It finds the enabled plugins at settings time
 (:func:`discover_plugins`) and, at run time, imports their contract submodules
@@ -73,6 +79,9 @@ PLUGIN_CATEGORIES = (
 
 PLUGINS_DIR = Path(__file__).resolve().parent.parent / "plugins"
 
+#: What the core itself lets people bookmark: every Wagtail page type.
+CORE_BOOKMARKABLE = ("wagtailcore.Page",)
+
 
 @dataclass(frozen=True)
 class PluginMeta:
@@ -85,6 +94,8 @@ class PluginMeta:
     compatibility: str
     requires: tuple[str, ...] = field(default_factory=tuple)
     author: str = ""
+    #: Models (``"app_label.ModelName"``) people may bookmark, subclasses included.
+    bookmarkable: tuple[str, ...] = field(default_factory=tuple)
 
 
 class PluginConfig(AppConfig):
@@ -165,6 +176,13 @@ def validate_meta(config_class: type) -> PluginMeta:
             "PORTAL_PLUGINS_EXCLUDE."
         )
     requires = tuple(getattr(raw, "requires", ()) or ())
+    bookmarkable = getattr(raw, "bookmarkable", ()) or ()
+    if isinstance(bookmarkable, str) or not all(
+        isinstance(label, str) and label.count(".") == 1 for label in bookmarkable
+    ):
+        raise ImproperlyConfigured(
+            f"Plugin {where}: bookmarkable must be a list of model labels such as 'feed.Post'."
+        )
     return PluginMeta(
         # name and description stay lazy: translations are not ready this early.
         name=raw.name,
@@ -174,6 +192,7 @@ def validate_meta(config_class: type) -> PluginMeta:
         compatibility=str(raw.compatibility),
         requires=requires,
         author=str(getattr(raw, "author", "") or ""),
+        bookmarkable=tuple(bookmarkable),
     )
 
 
@@ -242,6 +261,33 @@ def plugins_in_dependency_order() -> list[PluginConfig]:
 
 def is_enabled(label: str) -> bool:
     return any(config.label == label for config in get_plugins())
+
+
+def bookmarkable_models() -> list[type]:
+    """The models people may bookmark: the core's and those each enabled plugin declares
+    in ``PortalPluginMeta.bookmarkable``. A label naming no model stops with a message."""
+    labels = [*CORE_BOOKMARKABLE]
+    for config in get_plugins():
+        labels.extend(config.meta.bookmarkable)
+    models = []
+    for label in labels:
+        try:
+            models.append(apps.get_model(label))
+        except LookupError as exc:
+            raise ImproperlyConfigured(
+                f"{label!r} is declared bookmarkable but is not an installed model."
+            ) from exc
+    return models
+
+
+def is_bookmarkable(model: type | None) -> bool:
+    """Whether ``model`` (or a model it derives from) is declared bookmarkable and the
+    visibility policy can answer for it."""
+    from portal import visibility
+
+    if model is None or not visibility.is_known(model):
+        return False
+    return any(issubclass(model, declared) for declared in bookmarkable_models())
 
 
 def check_dependencies() -> None:

@@ -8,7 +8,9 @@ Posts, comments and later messages all go through :func:`render`:
   content, event-handler attributes, ``javascript:`` links;
 * ``@[Anna Martin](user:12)`` is a mention of a person, ``@[Sales](group:3)`` of a group
   (the composer's suggestions insert these; plugins add kinds with
-  :func:`register_mention_kind`); a mention of something unknown stays plain text;
+  :func:`register_mention_kind`). Mentions resolve through the visibility policy, as the
+  author sees: a mention of something unknown, or of something the author may not see,
+  stays the plain text they typed (no name, no link) and notifies nobody;
 * ``#hashtag`` becomes a link to the hashtag's feed; bare ``https://`` addresses become
   links.
 
@@ -23,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from wagtail.whitelist import Whitelister, attribute_rule, check_url
@@ -113,17 +116,24 @@ def plain_text(html: str) -> str:
 class MentionKind:
     """How to resolve mentions of one kind (``user``, ``group``...).
 
+    ``model`` (``"app_label.ModelName"``) is what the ids name: :func:`render` and
+    :func:`suggest_mentions` keep only the ids of objects the visibility policy lets the
+    author see, before calling the other functions, so a kind cannot forget to ask.
     ``resolve(ids)`` returns ``{id: (label, url)}`` for the ids that exist;
     ``members(ids)`` returns the users a mention concerns (a group's members);
     ``suggest(user, q, limit)`` returns ``[{"kind", "id", "label", "detail"}]`` for the
-    composer's suggestions, only what ``user`` may see.
+    composer's suggestions. ``notifies(author, ids)``, when given, returns the ids whose
+    people ``author`` may notify (a group's members: not from outside a private group);
+    the others still show as links but notify nobody.
     """
 
     key: str
+    model: str
     resolve: Callable[[list[int]], dict[int, tuple[str, str]]]
     members: Callable[[list[int]], list]
     suggest: Callable[[object, str, int], list[dict]] | None = None
     order: int = 100
+    notifies: Callable[[object, set[int]], set[int]] | None = None
 
 
 _mention_kinds: dict[str, MentionKind] = {}
@@ -135,6 +145,20 @@ def register_mention_kind(kind: MentionKind) -> None:
 
 def mention_kinds() -> dict[str, MentionKind]:
     return dict(_mention_kinds)
+
+
+def _visible_ids(user, kind: MentionKind, ids) -> set[int]:
+    """Of ``ids``, those naming objects of ``kind`` the policy lets ``user`` see (none for
+    an anonymous user or a model the policy does not know)."""
+    from django.apps import apps
+
+    from portal import visibility
+
+    try:
+        model = apps.get_model(kind.model)
+    except (LookupError, ValueError):
+        return set()
+    return visibility.visible_ids(user, model, ids)
 
 
 def _resolve_users(ids):
@@ -156,8 +180,10 @@ def _suggest_users(user, q, limit):
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
+    from portal import visibility
+
     q = (q or "").strip()
-    people = get_user_model().objects.filter(is_active=True)
+    people = visibility.filter_visible(user, get_user_model().objects.filter(is_active=True))
     for word in q.split()[:4]:
         people = people.filter(
             Q(first_name__icontains=word)
@@ -176,16 +202,23 @@ def _suggest_users(user, q, limit):
     ]
 
 
-register_mention_kind(MentionKind("user", _resolve_users, _user_members, _suggest_users, order=10))
+register_mention_kind(
+    MentionKind(
+        "user", settings.AUTH_USER_MODEL, _resolve_users, _user_members, _suggest_users, order=10
+    )
+)
 
 
 def suggest_mentions(user, q: str, limit: int = 8) -> list[dict]:
-    """People first, then groups and the rest, for the composer's ``@`` suggestions."""
+    """People first, then groups and the rest, for the composer's ``@`` suggestions: only
+    what the visibility policy lets ``user`` see (nothing for an anonymous user)."""
     results: list[dict] = []
     for kind in sorted(_mention_kinds.values(), key=lambda k: k.order):
         if kind.suggest is None:
             continue
-        results.extend(kind.suggest(user, q, limit - len(results)))
+        found = kind.suggest(user, q, limit - len(results))
+        visible = _visible_ids(user, kind, [item["id"] for item in found])
+        results.extend(item for item in found if item["id"] in visible)
         if len(results) >= limit:
             break
     return results[:limit]
@@ -196,7 +229,7 @@ class Rendered:
     """The result of :func:`render`."""
 
     html: str
-    #: ``{(kind, id)}`` of the mentions that resolved.
+    #: ``{(kind, id)}`` of the mentions that resolved and may notify their people.
     mentions: set[tuple[str, int]] = field(default_factory=set)
     hashtags: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
@@ -235,21 +268,32 @@ def _source_to_html(source: str) -> str:
     return "".join(f"<p>{escape(p.strip()).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def render(source: str) -> Rendered:
-    """Turn what the author typed into safe HTML with mentions, hashtags and links."""
+def render(source: str, author=None) -> Rendered:
+    """Turn what ``author`` typed into safe HTML with mentions, hashtags and links.
+
+    A mention resolves (a link with the object's name, and a mention to notify) only when
+    the visibility policy lets ``author`` see the object; otherwise it stays the text the
+    author typed. Without an author (a preview's first link), no mention resolves."""
     html = _source_to_html(source)
     soup = BeautifulSoup(html, "html.parser")
 
-    # Resolve every mention of the text in one query per kind.
+    # Resolve every mention of the text in two queries per kind (the policy, the names).
     wanted: dict[str, set[int]] = {}
     for match in MENTION_RE.finditer(soup.get_text()):
         wanted.setdefault(match["kind"], set()).add(int(match["id"]))
     resolved: dict[tuple[str, int], tuple[str, str]] = {}
+    notifying: set[tuple[str, int]] = set()
     for kind, ids in wanted.items():
         spec = _mention_kinds.get(kind)
-        if spec is not None:
-            for pk, value in spec.resolve(sorted(ids)).items():
-                resolved[(kind, pk)] = value
+        if spec is None:
+            continue
+        visible = _visible_ids(author, spec, ids)
+        if not visible:
+            continue
+        for pk, value in spec.resolve(sorted(visible)).items():
+            resolved[(kind, pk)] = value
+        allowed = visible if spec.notifies is None else spec.notifies(author, visible)
+        notifying.update((kind, pk) for pk in allowed)
 
     result = Rendered(html="")
     for a in soup.find_all("a"):
@@ -281,7 +325,8 @@ def render(source: str) -> Rendered:
                     link["data-mention"] = f"{key[0]}:{key[1]}"
                     link.string = f"@{label}"
                     pieces.append(link)
-                    result.mentions.add(key)
+                    if key in notifying:
+                        result.mentions.add(key)
                 else:
                     pieces.append(NavigableString(f"@{match['label']}"))
             elif match["tag"]:

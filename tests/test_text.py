@@ -44,7 +44,8 @@ def test_mentions_resolve_to_active_people_only(employee, colleague):
     colleague.is_active = False
     colleague.save()
     rendered = text.render(
-        f"Hi @[Emp](user:{employee.pk}) and @[Gone](user:{colleague.pk}) and @[Nobody](user:0)"
+        f"Hi @[Emp](user:{employee.pk}) and @[Gone](user:{colleague.pk}) and @[Nobody](user:0)",
+        employee,
     )
     assert rendered.mentions == {("user", employee.pk)}
     assert f'data-mention="user:{employee.pk}"' in rendered.html
@@ -53,7 +54,7 @@ def test_mentions_resolve_to_active_people_only(employee, colleague):
 
 
 def test_mention_labels_come_from_the_account_not_the_source(employee):
-    rendered = text.render(f"@[Fake name](user:{employee.pk})")
+    rendered = text.render(f"@[Fake name](user:{employee.pk})", employee)
     assert "Fake name" not in rendered.html
     assert employee.get_full_name() in rendered.html
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
 from plugins.bookmarks.models import Bookmark
 from portal import visibility
+from portal.lookups import NOT_FOUND, visible_or_none
+from portal.plugins import is_bookmarkable
 
 
 class BookmarkError(Exception):
@@ -16,22 +17,20 @@ class BookmarkError(Exception):
 
 
 def resolve_target(user, type_label: str, object_id) -> object:
-    """Find the object ``app_label.model``/``object_id`` if ``user`` may see it.
+    """Find the object ``app_label.model``/``object_id`` if it may be bookmarked (its
+    plugin declares its kind bookmarkable) and ``user`` may see it.
 
-    An object that does not exist and one the user may not see give the same error, so
-    a bookmark request never reveals what exists."""
+    An unknown kind, a kind nobody may bookmark (a poll vote, a report), an object that
+    does not exist and one the user may not see all give the same error, so a bookmark
+    request never reveals what exists."""
     try:
-        app_label, model_name = type_label.lower().split(".", 1)
-        content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+        app_label, model_name = str(type_label).lower().split(".", 1)
+        model = ContentType.objects.get_by_natural_key(app_label, model_name).model_class()
     except (ValueError, ContentType.DoesNotExist) as exc:
-        raise BookmarkError(_("Unknown kind of object: %(type)s.") % {"type": type_label}) from exc
-    model = content_type.model_class()
-    if model is None or not visibility.is_known(model):
-        raise BookmarkError(_("This kind of object cannot be bookmarked."))
-    try:
-        target = visibility.filter_visible(user, model._default_manager.all()).get(pk=object_id)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
-        raise BookmarkError(_("No such object, or you may not see it.")) from exc
+        raise BookmarkError(str(NOT_FOUND)) from exc
+    target = visible_or_none(user, model, object_id) if is_bookmarkable(model) else None
+    if target is None:
+        raise BookmarkError(str(NOT_FOUND))
     return target
 
 
@@ -46,8 +45,8 @@ def _content_type(obj) -> ContentType:
 
 def add_bookmark(user, obj, note: str = "") -> tuple[Bookmark, bool]:
     """Save ``obj`` for ``user``; returns the bookmark and whether it is new."""
-    if not visibility.can_view(user, obj):
-        raise BookmarkError(_("No such object, or you may not see it."))
+    if not (is_bookmarkable(type(obj)) and visibility.can_view(user, obj)):
+        raise BookmarkError(str(NOT_FOUND))
     content_type = _content_type(obj)
     try:
         with transaction.atomic():
@@ -96,7 +95,8 @@ def _is_page_model(model) -> bool:
 
 
 def visible_bookmarks(user) -> QuerySet[Bookmark]:
-    """The user's bookmarks whose targets they may still see, newest first.
+    """The user's bookmarks whose targets they may still see and may still bookmark (a
+    kind no longer declared bookmarkable drops out), newest first.
 
     Building it costs one query for pages (whatever their types) and one per other kind of
     object bookmarked; the listing itself is one more."""
@@ -109,10 +109,10 @@ def visible_bookmarks(user) -> QuerySet[Bookmark]:
         model = content_type.model_class()
         if _is_page_model(model):
             page_types.append(type_id)
-        elif model is not None and visibility.is_known(model):
+        elif is_bookmarkable(model):
             visible = visibility.filter_visible(user, model._default_manager.all()).values("pk")
             condition |= Q(content_type=type_id, object_id__in=visible)
-    if page_types:
+    if page_types and is_bookmarkable(_page_model()):
         pages = visibility.filter_visible(user, _page_model().objects.all()).values("pk")
         condition |= Q(content_type__in=page_types, object_id__in=pages)
     return mine.filter(condition).select_related("content_type")

@@ -4,11 +4,11 @@ bookmark button next to every page."""
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import Page
 
 from plugins.bookmarks import services
-from portal import signals, visibility
+from portal import signals
 from portal.navigation import HomePanel, NavItem
+from portal.plugins import is_bookmarkable
 
 
 def nav_entry(sender, request, **kwargs):
@@ -33,9 +33,9 @@ def home_panel(sender, request, **kwargs):
 
 
 def bookmark_button(sender, request, obj, **kwargs):
-    """A Bookmark button next to pages and any other object the visibility policy knows
+    """A Bookmark button next to pages and the other kinds plugins declare bookmarkable
     (a person's profile shows one for the person)."""
-    if not (isinstance(obj, Page) or visibility.is_known(type(obj))):
+    if not is_bookmarkable(type(obj)):
         return None
     return render_to_string(
         "bookmarks/button.html",

@@ -18,6 +18,7 @@ class CommentsConfig(PluginConfig):
         compatibility = ">=0.1,<1"
         author = "Portal developers"
         requires = ["feed", "reactions"]
+        bookmarkable = ["comments.Comment"]
         role_permissions = {"administrator": ["comments.*"]}
 
     def ready(self) -> None:

@@ -21,6 +21,7 @@ from plugins.feed.models import Post
 from plugins.groups.services import can_moderate
 from plugins.reactions import services as reactions
 from portal import notifications, signals, visibility
+from portal.lookups import NOT_FOUND, get_visible_or_404, parse_id
 from portal.text import Rendered, mentioned_keys, plain_text, render
 
 MAX_LENGTH = Comment._meta.get_field("text").max_length
@@ -28,25 +29,25 @@ MAX_LENGTH = Comment._meta.get_field("text").max_length
 
 def check_post(user, post) -> Post:
     if post is None or not visibility.can_view(user, post):
-        raise Http404("No such post.")
+        raise Http404(NOT_FOUND)
     return post
 
 
 def get_post(user, post_id) -> Post:
     """The post, if ``user`` may see it (else Http404, whether it exists or not)."""
-    post = Post.objects.select_related("author", "group").filter(pk=post_id).first()
-    return check_post(user, post)
+    return get_visible_or_404(user, Post.objects.select_related("author", "group"), post_id)
 
 
 def get_comment(user, comment_id) -> Comment:
-    """The comment, if ``user`` may see its post (else Http404)."""
+    """The comment, if ``user`` may see its post (else Http404, the same whether the
+    comment does not exist or its post is hidden)."""
     comment = (
         Comment.objects.select_related("post", "post__group", "author", "parent")
-        .filter(pk=comment_id)
+        .filter(pk=parse_id(comment_id))
         .first()
     )
     if comment is None:
-        raise Http404("No such comment.")
+        raise Http404(NOT_FOUND)
     check_post(user, comment.post)
     return comment
 
@@ -56,7 +57,7 @@ def visible_comments(user):
     return visibility.filter_visible(user, Comment.objects.all())
 
 
-def _render(text) -> Rendered:
+def _render(text, author) -> Rendered:
     text = (text or "").strip()
     if len(text) > MAX_LENGTH:
         raise ValidationError(
@@ -67,7 +68,7 @@ def _render(text) -> Rendered:
                 ]
             }
         )
-    rendered = render(text)
+    rendered = render(text, author)
     if not plain_text(rendered.html):
         raise ValidationError({"text": [_("Write something before sending your comment.")]})
     return rendered
@@ -99,7 +100,7 @@ def add_comment(user, post, text, parent=None) -> Comment:
             raise ValidationError({"parent": [_("This comment belongs to another post.")]})
         if parent.parent_id is not None:
             parent = parent.parent
-    rendered = _render(text)
+    rendered = _render(text, user)
     with transaction.atomic():
         comment = Comment.objects.create(
             post=post, parent=parent, author=user, text=text.strip(), html=rendered.html
@@ -154,7 +155,7 @@ def edit_comment(user, comment, text) -> Comment:
     check_post(user, comment.post)
     if not can_edit(user, comment):
         raise PermissionDenied(_("Only the author may edit a comment."))
-    rendered = _render(text)
+    rendered = _render(text, user)
     before = mentioned_keys(comment.text)
     with transaction.atomic():
         comment.text = text.strip()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -408,23 +407,11 @@ class FollowViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user_id = serializer.validated_data.get("user_id")
-        group_id = serializer.validated_data.get("group_id")
-        target = {}
-        if user_id is not None:
-            person = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-            if person is None:
-                raise exceptions.ValidationError({"user_id": [_("No such person.")]})
-            target["person"] = person
-        if group_id is not None:
-            group = (
-                visibility.filter_visible(request.user, Group.objects.all())
-                .filter(pk=group_id)
-                .first()
-            )
-            if group is None:
-                raise exceptions.ValidationError({"group_id": [_("No such group.")]})
-            target["group"] = group
+        # Both fields hold objects the caller may see (portal.lookups.VisibleObjectField).
+        target = {
+            "person": serializer.validated_data.get("user_id"),
+            "group": serializer.validated_data.get("group_id"),
+        }
         with service_errors():
             follow = services.follow(request.user, **target)
         return Response(self.get_serializer(follow).data, status=status.HTTP_201_CREATED)

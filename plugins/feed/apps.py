@@ -22,7 +22,13 @@ class FeedConfig(PluginConfig):
         compatibility = ">=0.1,<1"
         author = "Portal developers"
         requires = ["groups"]
+        bookmarkable = ["feed.Post"]
         role_permissions = {
             "editor": ["feed.relaunch_post", "feed.pin_post"],
             "administrator": ["feed.*"],
         }
+
+    def ready(self) -> None:
+        from plugins.feed import polls
+
+        polls.register_visibility_rule()

@@ -334,3 +334,28 @@ def voters(user, post: Post, option):
     if not results_visible(poll, post, user, voted):
         raise PermissionDenied(_("Results are shown after you vote or when the poll closes."))
     return option.votes.select_related("user", "option").order_by("voted_at", "pk")
+
+
+# --- Votes in the visibility policy ------------------------------------------------------------
+
+
+def _can_view_vote(user, vote: PollVote) -> bool:
+    return not vote.poll.anonymous and visibility.can_view(user, vote.poll)
+
+
+def _filter_votes(user, queryset):
+    named = visibility.filter_visible(user, Poll.objects.filter(anonymous=False))
+    return queryset.filter(poll__in=named.values("pk"))
+
+
+def _vote_tokens(vote: PollVote) -> set[str]:
+    return set() if vote.poll.anonymous else visibility.tokens_for_object(vote.poll)
+
+
+def register_visibility_rule() -> None:
+    """A named poll's vote is visible with its poll; an anonymous poll's vote to nobody,
+    ever (whatever path asks the policy: bookmarks, search, a later generic endpoint)."""
+    visibility.register(
+        PollVote,
+        visibility.Rule(can_view=_can_view_vote, filter=_filter_votes, tokens=_vote_tokens),
+    )

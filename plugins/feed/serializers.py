@@ -9,6 +9,7 @@ the same number of queries whatever its size.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,9 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from plugins.feed.models import Follow, Post, Report
+from plugins.groups.models import Group
 from portal import links
+from portal.lookups import VisibleObjectField
 
 
 def _url(obj) -> str:
@@ -315,11 +318,17 @@ class FeedPageSerializer(serializers.Serializer):
 class FollowSerializer(serializers.ModelSerializer):
     user = serializers.SerializerMethodField()
     group = serializers.SerializerMethodField()
-    user_id = serializers.IntegerField(
-        write_only=True, required=False, help_text=_("The person to follow.")
+    user_id = VisibleObjectField(
+        queryset=get_user_model().objects.all(),
+        write_only=True,
+        required=False,
+        help_text=_("The person to follow."),
     )
-    group_id = serializers.IntegerField(
-        write_only=True, required=False, help_text=_("The group to follow.")
+    group_id = VisibleObjectField(
+        queryset=Group.objects.all(),
+        write_only=True,
+        required=False,
+        help_text=_("The group to follow."),
     )
 
     class Meta:

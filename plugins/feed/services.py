@@ -224,7 +224,7 @@ def create_post(
         raise ValidationError({"kind": [_("Choose a status, an event or a poll.")]})
     group = _check_audience(author, audience or visibility.EVERYONE)
     source = _check_text(text)
-    rendered = text_module.render(source)
+    rendered = text_module.render(source, author)
     checked = uploads.validate(files)
     if kind == Post.STATUS and not _has_content(rendered) and not checked:
         raise ValidationError({"text": [_("Write something or attach a file.")]})
@@ -300,7 +300,7 @@ def update_post(
     checked = uploads.validate(files_to_add, existing=len(current) - len(remove_ids))
     old_source = post.text
     source = old_source if text is None else _check_text(text)
-    rendered = text_module.render(source)
+    rendered = text_module.render(source, user)
     kept_files = len(current) - len(remove_ids) + len(checked)
     if post.kind == Post.STATUS and not _has_content(rendered) and not kept_files:
         raise ValidationError({"text": [_("Write something or attach a file.")]})

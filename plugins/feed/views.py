@@ -25,6 +25,7 @@ from plugins.feed import forms, queries, services
 from plugins.feed.models import Follow, Post
 from plugins.groups.models import Group, Membership
 from portal import visibility
+from portal.lookups import visible_or_none
 
 # --- Helpers shared with signals.py ------------------------------------------------------------
 
@@ -168,9 +169,9 @@ def post_detail(request, pk):
 
 @require_POST
 def compose(request):
-    group = None
-    if request.POST.get("group"):
-        group = Group.objects.filter(pk=_int(request.POST["group"])).first()
+    # A group the person may not see is no group at all: the answer for a secret group's
+    # id is the answer for an id that does not exist.
+    group = visible_or_none(request.user, Group, request.POST.get("group"))
     composer = forms.ComposerForm(request.user, request.POST, request.FILES, group=group)
     event_form, poll_form = forms.extra_forms(request.POST)
     extras = {Post.EVENT: event_form, Post.POLL: poll_form}
@@ -341,19 +342,13 @@ def follow(request):
     """Follow or unfollow (``action=unfollow``) the posted ``person`` or ``group``."""
     target = {}
     if request.POST.get("person"):
-        person = (
-            get_user_model().objects.filter(pk=_int(request.POST["person"]), is_active=True).first()
-        )
+        person = visible_or_none(request.user, get_user_model(), request.POST["person"])
         if person is None:
             raise Http404
         target = {"person": person}
         name = person.get_full_name() or person.email
     elif request.POST.get("group"):
-        group = (
-            visibility.filter_visible(request.user, Group.objects)
-            .filter(pk=_int(request.POST["group"]))
-            .first()
-        )
+        group = visible_or_none(request.user, Group, request.POST["group"])
         if group is None:
             raise Http404
         target = {"group": group}
@@ -370,13 +365,6 @@ def follow(request):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     return redirect(_next_url(request, reverse("feed:following")))
-
-
-def _int(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 urlpatterns = [

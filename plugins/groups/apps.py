@@ -21,6 +21,7 @@ class GroupsConfig(PluginConfig):
         compatibility = ">=0.1,<1"
         author = "Portal developers"
         requires = []
+        bookmarkable = ["groups.Group"]
         role_permissions = {
             "employee": ["groups.add_group"],
             "administrator": ["groups.*"],

@@ -1,4 +1,6 @@
-"""``@[Sales](group:3)``: mentioning a group in a post concerns its members."""
+"""``@[Sales](group:3)``: mentioning a group in a post concerns its members.
+
+:mod:`portal.text` hands these functions only the ids of groups the author may see."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from django.db.models import Q
 
 from plugins.groups.models import Group
 from plugins.groups.services import PRIVACY_BADGES, visible_groups
+from portal import visibility
 from portal.text import MentionKind
 
 
@@ -43,4 +46,14 @@ def suggest(user, q: str, limit: int) -> list[dict]:
     ]
 
 
-GROUP_MENTIONS = MentionKind("group", resolve, members, suggest, order=20)
+def notifies(author, ids: set[int]) -> set[int]:
+    """The groups whose members ``author`` may notify: those whose content they see (a
+    public group, or one they belong to). Mentioning a private group from outside shows
+    its name, as its page does, but does not reach its members."""
+    tokens = visibility.tokens_for(author)
+    return {pk for pk in ids if visibility.group_token(pk) in tokens}
+
+
+GROUP_MENTIONS = MentionKind(
+    "group", "groups.Group", resolve, members, suggest, order=20, notifies=notifies
+)

@@ -24,6 +24,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Sub
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -291,21 +292,56 @@ def _clean_privacy(privacy) -> str:
     return privacy
 
 
-def unique_slug(name: str, exclude_pk: int | None = None) -> str:
-    """``slugify(name)``, with -2, -3... when the address is taken (one query)."""
-    max_length = Group._meta.get_field("slug").max_length - 6
-    base = slugify(name)[:max_length].strip("-") or "group"
+# Addresses reveal nothing about secret groups. A public or private group's address is
+# ``slugify(name)``, with -2, -3... when another public or private group holds it: those
+# exist for everyone, so the suffix tells nobody anything. A secret group's address always
+# ends with a random word of letters (never a number), so it never takes an address a
+# visible group would want, and it cannot be guessed from the name. A secret group that
+# still holds a plain address (made before this rule, or by a privacy change) gives it up
+# when a visible group needs it: its members follow its links, which carry the new one.
+
+RANDOM_WORD_LETTERS = "abcdefghijkmnpqrstuvwxyz"
+RANDOM_WORD_LENGTH = 10
+
+
+def _slug_base(name: str) -> str:
+    max_length = Group._meta.get_field("slug").max_length - RANDOM_WORD_LENGTH - 1
+    return slugify(name)[:max_length].strip("-") or "group"
+
+
+def _secret_slug(base: str) -> str:
+    while True:
+        slug = f"{base}-{get_random_string(RANDOM_WORD_LENGTH, RANDOM_WORD_LETTERS)}"
+        if not Group.objects.filter(slug=slug).exists():
+            return slug
+
+
+def _release_from_secret_groups(slugs) -> None:
+    """Give secret groups holding any of ``slugs`` a secret address of their own."""
+    for group in Group.objects.filter(slug__in=list(slugs), privacy=Group.SECRET):
+        group.slug = _secret_slug(_slug_base(group.name))
+        group.save(update_fields=["slug"])
+
+
+def unique_slug(name: str, exclude_pk: int | None = None, *, secret: bool = False) -> str:
+    """The address of a group named ``name``: for a secret group, the name with a random
+    word; otherwise the name, with -2, -3... when a public or private group holds it.
+    Secret groups never change the answer for a visible one (see above)."""
+    base = _slug_base(name)
+    if secret:
+        return _secret_slug(base)
     taken = set(
         Group.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
+        .exclude(privacy=Group.SECRET)
         .values_list("slug", flat=True)
     )
-    if base not in taken and base not in RESERVED_SLUGS:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
+    slug, number = base, 2
+    while slug in taken or slug in RESERVED_SLUGS:
+        slug = f"{base}-{number}"
         number += 1
-    return f"{base}-{number}"
+    _release_from_secret_groups([slug])
+    return slug
 
 
 #: Addresses of the plugin's own pages, which a group's slug must not shadow.
@@ -347,7 +383,7 @@ def create_group(user, *, name, description="", privacy=Group.PUBLIC, tags=(), c
         raise ValidationError(errors)
     group = Group(
         name=values["name"],
-        slug=unique_slug(values["name"]),
+        slug=unique_slug(values["name"], secret=values["privacy"] == Group.SECRET),
         description=values["description"],
         privacy=values["privacy"],
         created_by=user,
@@ -800,13 +836,15 @@ def ensure_department_group(department) -> Group:
     group = Group.objects.filter(department=department).first()
     if group is None:
         taken = set(
-            Group.objects.filter(slug__startswith=_department_slug_base(department)).values_list(
-                "slug", flat=True
-            )
+            Group.objects.filter(slug__startswith=_department_slug_base(department))
+            .exclude(privacy=Group.SECRET)
+            .values_list("slug", flat=True)
         )
+        slug = _department_slug(department, taken)
+        _release_from_secret_groups([slug])
         group = Group.objects.create(
             name=name,
-            slug=_department_slug(department, taken),
+            slug=slug,
             privacy=Group.PRIVATE,
             department=department,
         )
@@ -866,7 +904,8 @@ def sync_department_groups() -> dict[str, int]:
     max_name = Group._meta.get_field("name").max_length
     departments = list(Department.objects.all())
     groups = {g.department_id: g for g in Group.objects.filter(department__isnull=False)}
-    taken = set(Group.objects.values_list("slug", flat=True))
+    # Secret groups do not count: see unique_slug.
+    taken = set(Group.objects.exclude(privacy=Group.SECRET).values_list("slug", flat=True))
     new_groups, renamed = [], []
     for department in departments:
         group = groups.get(department.pk)
@@ -883,6 +922,7 @@ def sync_department_groups() -> dict[str, int]:
             group.name = department.name[:max_name]
             renamed.append(group)
     if new_groups:
+        _release_from_secret_groups(group.slug for group in new_groups)
         Group.objects.bulk_create(new_groups)
         groups = {g.department_id: g for g in Group.objects.filter(department__isnull=False)}
     if renamed:

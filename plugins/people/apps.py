@@ -18,6 +18,7 @@ class PeopleConfig(PluginConfig):
         compatibility = ">=0.1,<1"
         author = "Portal developers"
         requires = []
+        bookmarkable = ["accounts.User"]
         role_permissions = {
             "hr": ["people.*"],
             "administrator": ["people.*"],

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from plugins.reactions import registry, services
 from plugins.reactions.models import Reaction
+from portal.lookups import visible_or_none
 
 
 class SummarySerializer(serializers.Serializer):
@@ -92,7 +93,7 @@ class ReactionViewSet(viewsets.GenericViewSet):
     def get_target(self):
         if not hasattr(self, "_target"):
             model = self.reactable.model
-            target = model._default_manager.filter(pk=self.kwargs[self.target_kwarg]).first()
+            target = visible_or_none(self.request.user, model, self.kwargs[self.target_kwarg])
             services.check_target(self.request.user, target)
             self._target = target
         return self._target

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from plugins.reactions import registry
 from plugins.reactions.models import Reaction
 from portal import notifications, signals, visibility
+from portal.lookups import NOT_FOUND, visible_or_none
 from portal.prepared import Prepared
 
 KINDS = [kind for kind, _label in Reaction.KIND_CHOICES]
@@ -38,7 +39,7 @@ def check_kind(kind) -> str:
 def _reactable(target) -> registry.Reactable:
     reactable = registry.reactable_for(type(target)) if target is not None else None
     if reactable is None:
-        raise Http404("Nothing to react to here.")
+        raise Http404(NOT_FOUND)
     return reactable
 
 
@@ -46,7 +47,7 @@ def check_target(user, target) -> registry.Reactable:
     """The target's registration, or Http404 when ``user`` may not see it."""
     reactable = _reactable(target)
     if not visibility.can_view(user, target):
-        raise Http404("Nothing to react to here.")
+        raise Http404(NOT_FOUND)
     return reactable
 
 
@@ -57,10 +58,10 @@ def get_target(user, content_type_id: int, object_id: int):
     try:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
     except ContentType.DoesNotExist as error:
-        raise Http404("Nothing to react to here.") from error
+        raise Http404(NOT_FOUND) from error
     if model is None or registry.reactable_for(model) not in registry.reactables():
-        raise Http404("Nothing to react to here.")
-    target = model._default_manager.filter(pk=object_id).first()
+        raise Http404(NOT_FOUND)
+    target = visible_or_none(user, model, object_id)
     check_target(user, target)
     return target
 

@@ -14,3 +14,4 @@ class SamplePluginConfig(PluginConfig):
         category = "other"
         compatibility = ">=0.1"
         requires = ["bookmarks"]
+        bookmarkable = ["sample_plugin.Note"]

@@ -256,7 +256,9 @@ class TestMembers:
 
 class TestMentions:
     def test_group_mention_resolves_and_concerns_members(self, public_group, owner):
-        rendered = render(f"Hello @[Runners](group:{public_group.pk}) and @[Ghost](group:999999)")
+        rendered = render(
+            f"Hello @[Runners](group:{public_group.pk}) and @[Ghost](group:999999)", owner
+        )
         assert ("group", public_group.pk) in rendered.mentions
         assert public_group.get_absolute_url() in rendered.html
         assert "@Ghost" in rendered.html and "group:999999" not in rendered.html
