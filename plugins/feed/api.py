@@ -330,7 +330,11 @@ def _limit(request) -> int:
 
 FEED_PARAMETERS = [
     OpenApiParameter("cursor", str, description=_("The next page's cursor, from next.")),
-    OpenApiParameter("limit", int, description=_("Items per page (1 to 50, default 20).")),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": queries.MAX_LIMIT, "default": 20},
+        description=_("Items per page (1 to 50, default 20)."),
+    ),
     OpenApiParameter(
         "view",
         str,

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from plugins.feed import events, polls
 from plugins.feed.models import EventResponse
 from portal.api.pagination import PortalPagination
+from portal.api.schema import error_response
 
 
 class PersonSerializer(serializers.Serializer):
@@ -198,7 +199,7 @@ class PostInteractionsMixin:
                 "option", int, required=True, description=_("The id of the poll's option.")
             )
         ],
-        responses={200: VoterPageSerializer},
+        responses={200: VoterPageSerializer, 403: error_response(403)},
         description=_(
             "Refused (403) for an anonymous poll, and until you voted or the poll closed."
         ),

@@ -13,10 +13,11 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from plugins.feed.api_interactions import EventDataSerializer, PollDataSerializer
 from plugins.feed.models import Follow, Post, Report
 from portal import links
 
@@ -179,12 +180,12 @@ class PostSerializer(serializers.ModelSerializer):
             return []
         return sorted(tag.name for tag in post.hashtags.all())
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_event(self, post):
+    @extend_schema_field(EventDataSerializer(allow_null=True))
+    def get_event(self, post) -> dict | None:
         return getattr(post, "event_data", None)
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_poll(self, post):
+    @extend_schema_field(PollDataSerializer(allow_null=True))
+    def get_poll(self, post) -> dict | None:
         return getattr(post, "poll_data", None)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -306,6 +307,7 @@ class FeedItemSerializer(serializers.Serializer):
     page = NewsPageSerializer(required=False)
 
 
+@extend_schema_serializer(many=False)
 class FeedPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     pinned = PostSerializer(many=True)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal.api.schema import error_response
 
 User = get_user_model()
 
@@ -326,7 +327,7 @@ class GroupViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         methods=["GET"],
-        responses=GroupMembershipSerializer(many=True),
+        responses={200: GroupMembershipSerializer(many=True), 403: error_response(403)},
         description=_("The members: anyone for a public group, members only otherwise."),
     )
     @extend_schema(
@@ -399,7 +400,7 @@ class GroupViewSet(viewsets.ModelViewSet):
         return Response(GroupMembershipSerializer(membership, context={"request": request}).data)
 
     @extend_schema(
-        responses=GroupJoinRequestSerializer(many=True),
+        responses={200: GroupJoinRequestSerializer(many=True), 403: error_response(403)},
         description=_("Pending requests to join (moderators)."),
     )
     @action(detail=True, methods=["get"], serializer_class=GroupJoinRequestSerializer)

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.people import orgchart
+from portal.api.schema import error_response
 
 
 class PersonNodeSerializer(serializers.Serializer):
@@ -52,6 +58,7 @@ class OrgChartNodeSerializer(PersonNodeSerializer):
         return OrgChartNodeSerializer(node.children, many=True, context=self.context).data
 
 
+@extend_schema_serializer(many=False)
 class OrgChartSerializer(serializers.Serializer):
     root = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField()
@@ -125,7 +132,7 @@ class OrgChartViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OrgChartQuerySerializer],
-        responses=OrgChartSerializer,
+        responses={200: OrgChartSerializer, 404: error_response(404)},
         description=_(
             "The people below ``root`` (default: the top of the company), ``depth`` levels "
             "down (default 2, at most 10). A person whose reports are not loaded has "
@@ -139,7 +146,10 @@ class OrgChartViewSet(viewsets.ViewSet):
         data = {"root": root.pk if root else None, "depth": params["depth"], "nodes": nodes}
         return Response(OrgChartSerializer(data, context={"request": request}).data)
 
-    @extend_schema(parameters=[ChainQuerySerializer], responses=ChainSerializer)
+    @extend_schema(
+        parameters=[ChainQuerySerializer],
+        responses={200: ChainSerializer, 404: error_response(404)},
+    )
     @action(detail=False, serializer_class=ChainSerializer)
     def chain(self, request):
         """A person's chain of command, from the top of the company down to their manager."""
@@ -151,7 +161,10 @@ class OrgChartViewSet(viewsets.ViewSet):
         }
         return Response(ChainSerializer(data, context={"request": request}).data)
 
-    @extend_schema(parameters=[DepartmentQuerySerializer], responses=DepartmentsSerializer)
+    @extend_schema(
+        parameters=[DepartmentQuerySerializer],
+        responses={200: DepartmentsSerializer, 404: error_response(404)},
+    )
     @action(detail=False, serializer_class=DepartmentsSerializer)
     def departments(self, request):
         """The departments and teams with their member counts; with ``department``, that

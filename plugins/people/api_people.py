@@ -25,6 +25,7 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+from portal.api.schema import error_response
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -282,7 +283,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             profile = visible_profiles(request.user).get(pk=profile.pk)
         return Response(MyProfileSerializer(profile, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses=CompletenessReportSerializer)
+    @extend_schema(responses={200: CompletenessReportSerializer, 403: error_response(403)})
     @action(detail=False, methods=["get"], url_path="completeness", url_name="completeness")
     def completeness(self, request):
         """HR: how complete profiles are, company-wide and per department."""

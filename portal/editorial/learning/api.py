@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api.schema import error_response
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
@@ -165,7 +166,7 @@ class CourseViewSet(viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses=CourseStatsSerializer)
+    @extend_schema(responses={200: CourseStatsSerializer, 403: error_response(403)})
     @action(detail=True, methods=["get"], serializer_class=CourseStatsSerializer)
     def stats(self, request, pk=None):
         """Enrolments, completion rate and quiz results of this course (editors only)."""

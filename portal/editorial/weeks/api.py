@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import visibility
+from portal.api.schema import error_response
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import Initiative, ThemedWeekPage
 
@@ -157,7 +158,7 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
             return InitiativeSerializer
         return WeekSerializer
 
-    @extend_schema(responses=WeekDetailSerializer)
+    @extend_schema(responses={200: WeekDetailSerializer, 404: error_response(404)})
     @action(detail=False, methods=["get"])
     def current(self, request):
         """The week running today, or 404 when there is none."""
