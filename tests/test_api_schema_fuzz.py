@@ -13,12 +13,12 @@ and keeps no Hypothesis database.
 from __future__ import annotations
 
 import io
+import logging
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -40,7 +40,7 @@ TOKENS = {
 
 
 @pytest.fixture
-def wsgi_app(home_page):
+def wsgi_app(home_page, caplog):
     """The portal as a WSGI server runs it, with the demo company loaded.
 
     Django closes its database connection at the end of each request; a test runs in one
@@ -51,6 +51,8 @@ def wsgi_app(home_page):
     from django.db import close_old_connections
 
     call_command("load_demo", stdout=io.StringIO())
+    # Thousands of 4xx answers: only server errors are worth a log line here.
+    caplog.set_level(logging.ERROR, logger="django.request")
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
@@ -125,7 +127,9 @@ def _fuzz(app, role: str) -> tuple[int, list[str]]:
     for result in loaded.get_all_operations():
         operation = result.ok()
         operations += 1
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        negatable = operation.path_parameters or operation.query or operation.body
+        modes = [GenerationMode.POSITIVE, GenerationMode.NEGATIVE][: 2 if negatable else 1]
+        for mode in modes:
 
             @FUZZ_SETTINGS
             @given(case=operation.as_strategy(generation_mode=mode))
@@ -135,9 +139,6 @@ def _fuzz(app, role: str) -> tuple[int, list[str]]:
 
             try:
                 run()
-            except Unsatisfiable:
-                # Nothing to make invalid (no parameter, no body): the positive run did it all.
-                assert mode == GenerationMode.NEGATIVE, operation.label
             except (Exception, BaseExceptionGroup) as error:  # every failure, reported below
                 failures.append(f"{operation.label} ({mode}): {str(error)[:1500]}")
     return operations, failures

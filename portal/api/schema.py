@@ -70,7 +70,8 @@ class PortalAutoSchema(AutoSchema):
 
     The rules, from what DRF and the portal do:
 
-    * 400 for an operation with a request body or query parameters (validation);
+    * 400 for an operation with query parameters, and for writes (their body, or the
+      state of the object: a service refuses with a ValidationError);
     * 401 everywhere: a bad token is refused even where no login is needed;
     * 403 for writes (permissions, CSRF for the browser's session); reads that refuse
       some people say so with :func:`error_response` in their ``extend_schema``;
@@ -95,6 +96,13 @@ class PortalAutoSchema(AutoSchema):
                 response["content"] = error_body
         return operation
 
+    def _get_pagination_parameters(self):
+        # Only reads are paginated (a POST answering a list, such as the invitations an
+        # invite created, takes no ?page=).
+        if self.method != "GET":
+            return []
+        return super()._get_pagination_parameters()
+
     def _error_component(self):
         return self.resolve_serializer(ErrorSerializer, "response")
 
@@ -102,7 +110,7 @@ class PortalAutoSchema(AutoSchema):
         codes = {401}
         has_body = "requestBody" in operation
         has_query = any(param["in"] == "query" for param in operation.get("parameters", []))
-        if has_body or has_query:
+        if has_query or self.method in UNSAFE_METHODS:
             codes.add(400)
         if has_body:
             codes |= {413, 415}
