@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from plugins.feed import events, polls, queries, services
@@ -37,6 +36,7 @@ from plugins.feed.serializers import (
 )
 from plugins.groups.models import Group
 from portal import text, visibility
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 
 
 @contextmanager

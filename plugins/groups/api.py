@@ -16,11 +16,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 
 User = get_user_model()
 

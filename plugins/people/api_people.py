@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from taggit.serializers import TaggitSerializer, TagListSerializerField
 
@@ -25,6 +24,7 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 
 
 class DepartmentRefSerializer(serializers.Serializer):

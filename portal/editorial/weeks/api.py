@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import visibility
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import Initiative, ThemedWeekPage
 
