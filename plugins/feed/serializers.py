@@ -19,6 +19,7 @@ from rest_framework.settings import api_settings
 
 from plugins.feed.models import Follow, Post, Report
 from portal import links
+from portal.api import fields as api_fields
 
 
 def _url(obj) -> str:
@@ -281,7 +282,7 @@ class PostUpdateSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, help_text=_("Files to attach.")
     )
     files_to_remove = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
+        child=api_fields.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
     )
     event = serializers.JSONField(required=False)
     poll = serializers.JSONField(required=False)
@@ -315,10 +316,10 @@ class FeedPageSerializer(serializers.Serializer):
 class FollowSerializer(serializers.ModelSerializer):
     user = serializers.SerializerMethodField()
     group = serializers.SerializerMethodField()
-    user_id = serializers.IntegerField(
+    user_id = api_fields.IntegerField(
         write_only=True, required=False, help_text=_("The person to follow.")
     )
-    group_id = serializers.IntegerField(
+    group_id = api_fields.IntegerField(
         write_only=True, required=False, help_text=_("The group to follow.")
     )
 

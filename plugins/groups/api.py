@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal.api import fields as api_fields
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 
 User = get_user_model()
@@ -144,7 +145,7 @@ class GroupMembershipUpdateSerializer(serializers.Serializer):
 
 class GroupInviteSerializer(serializers.Serializer):
     user_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=api_fields.IntegerField(min_value=1),
         allow_empty=False,
         max_length=services.MAX_INVITATIONS,
         help_text=_("The accounts to invite."),
@@ -201,7 +202,7 @@ class GroupJoinBodySerializer(serializers.Serializer):
 
 
 class GroupLeaveSerializer(serializers.Serializer):
-    new_owner = serializers.IntegerField(
+    new_owner = api_fields.IntegerField(
         required=False,
         help_text=_("The last owner names the member who becomes owner."),
     )
@@ -232,7 +233,6 @@ class GroupViewSet(viewsets.ModelViewSet):
     serializer_class = GroupSerializer
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -456,7 +456,6 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = GroupInvitationSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

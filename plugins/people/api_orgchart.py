@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.people import orgchart
+from portal.api import fields as api_fields
 
 
 class PersonNodeSerializer(serializers.Serializer):
@@ -59,14 +60,14 @@ class OrgChartSerializer(serializers.Serializer):
 
 
 class OrgChartQuerySerializer(serializers.Serializer):
-    root = serializers.IntegerField(min_value=1, required=False)
+    root = api_fields.IntegerField(min_value=1, required=False)
     depth = serializers.IntegerField(
         min_value=0, max_value=orgchart.MAX_DEPTH, default=orgchart.DEFAULT_DEPTH
     )
 
 
 class ChainQuerySerializer(serializers.Serializer):
-    person = serializers.IntegerField(min_value=1)
+    person = api_fields.IntegerField(min_value=1)
 
 
 class ChainSerializer(serializers.Serializer):
@@ -88,7 +89,7 @@ class DepartmentNodeSerializer(serializers.Serializer):
 
 
 class DepartmentQuerySerializer(serializers.Serializer):
-    department = serializers.IntegerField(min_value=1, required=False)
+    department = api_fields.IntegerField(min_value=1, required=False)
 
 
 class DepartmentsSerializer(serializers.Serializer):

@@ -228,7 +228,6 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = PersonSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):

@@ -15,6 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api import fields as api_fields
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
@@ -90,7 +91,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 class QuizAnswersSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField()),
+        child=serializers.ListField(child=api_fields.IntegerField()),
         help_text=_("Question ids mapped to the ids of the chosen choices."),
     )
 

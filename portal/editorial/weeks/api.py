@@ -143,7 +143,6 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = WeekSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -221,7 +220,6 @@ class InitiativeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = InitiativeSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
