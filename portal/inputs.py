@@ -10,7 +10,9 @@ the portal has to.
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,14 @@ from django.utils.translation import gettext_lazy as _
 #: The range of a 64-bit signed integer: the largest any database column of ours holds.
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
+
+#: The moments any input may name: a day inside ``datetime``'s range on each side, so that
+#: converting to UTC (or to a person's time zone) and adding a day never overflow.
+MIN_MOMENT = datetime(1, 1, 2, tzinfo=UTC)
+MAX_MOMENT = datetime(9999, 12, 30, tzinfo=UTC)
+MIN_DAY, MAX_DAY = MIN_MOMENT.date(), MAX_MOMENT.date()
+
+OUT_OF_RANGE_DATE = _("Give a date between the years 1 and 9999.")
 
 _INVALID_TEXT = re.compile("[\x00\ud800-\udfff]")
 
@@ -29,6 +39,26 @@ FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data"
 def has_invalid_text(text: str) -> bool:
     """Whether ``text`` holds a NUL character or an unpaired surrogate."""
     return _INVALID_TEXT.search(text) is not None
+
+
+def moment_in_range(moment: datetime) -> bool:
+    """Whether ``moment`` (naive ones are read as UTC, give or take the margin) stays a
+    valid datetime once converted to any time zone."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return MIN_MOMENT.replace(tzinfo=None) <= moment <= MAX_MOMENT.replace(tzinfo=None)
+    return MIN_MOMENT <= moment <= MAX_MOMENT
+
+
+def validate_moment(value: datetime) -> None:
+    """Django validator (forms, DRF) for :func:`moment_in_range`."""
+    if not moment_in_range(value):
+        raise ValidationError(OUT_OF_RANGE_DATE, code="date_range")
+
+
+def validate_day(value: date) -> None:
+    """Django validator for a day whose start, end and next day are valid datetimes."""
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise ValidationError(OUT_OF_RANGE_DATE, code="date_range")
 
 
 def invalid_field(data) -> str | None:

@@ -235,8 +235,8 @@ class PostSerializer(serializers.ModelSerializer):
 
 class EventInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    starts_at = api_fields.DateTimeField()
+    ends_at = api_fields.DateTimeField(required=False, allow_null=True)
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
 
@@ -248,7 +248,7 @@ class PollInputSerializer(serializers.Serializer):
     )
     multiple = serializers.BooleanField(required=False, default=False)
     anonymous = serializers.BooleanField(required=False, default=False)
-    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    closes_at = api_fields.DateTimeField(required=False, allow_null=True)
 
 
 class PostCreateSerializer(serializers.Serializer):

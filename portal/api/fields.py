@@ -2,16 +2,17 @@
 
 DRF's ``IntegerField`` takes any integer: one beyond 64 bits then reaches the database,
 which fails (``OverflowError`` on SQLite, ``DataError`` on PostgreSQL) instead of
-answering 400. Use :class:`IntegerField` for every integer a client sends (ids in a body,
-in a list, in the query string); model fields mapped by ``ModelSerializer`` already carry
-the column's range.
+answering 400. Its ``DateTimeField`` takes year 1 in a time zone east of UTC, which
+overflows once converted to UTC. Use :class:`IntegerField`, :class:`DateTimeField` and
+:class:`DateField` for what a client sends (in a body, a list, the query string); model
+integer fields mapped by ``ModelSerializer`` already carry the column's range.
 """
 
 from __future__ import annotations
 
 from rest_framework import exceptions, serializers
 
-from portal.inputs import INT64_MAX, INT64_MIN
+from portal.inputs import INT64_MAX, INT64_MIN, validate_day, validate_moment
 
 #: An object id in a URL: digits only, and few enough that every one fits a 64-bit column
 #: (18 digits: ids far beyond any table's). The router gives it to every viewset that sets
@@ -26,6 +27,19 @@ class IntegerField(serializers.IntegerField):
         kwargs.setdefault("min_value", INT64_MIN)
         kwargs.setdefault("max_value", INT64_MAX)
         super().__init__(**kwargs)
+
+
+class DateTimeField(serializers.DateTimeField):
+    """A moment that stays valid once converted to UTC or any time zone (DRF's own field
+    takes year 1 in Paris, which the database cannot store)."""
+
+    default_validators = [validate_moment]
+
+
+class DateField(serializers.DateField):
+    """A day whose start, end and next day are valid datetimes (9999-12-31 is not)."""
+
+    default_validators = [validate_day]
 
 
 def query_int(request, name: str, *, min_value: int = INT64_MIN, max_value: int = INT64_MAX):
