@@ -1,7 +1,11 @@
 import re
 
 from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
 from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -40,7 +44,7 @@ class SafeSearchFilter(SearchFilter):
             raise BadRequestError("filtering by tag with a search query is not supported")
         operator = request.GET.get("search_operator") or None
         if operator is not None and operator not in SEARCH_OPERATORS:
-            raise BadRequestError("search_operator must be 'and' or 'or'")
+            raise exceptions.ValidationError({"search_operator": [_('Give "and" or "or".')]})
         words = search_words(request.GET["search"])
         if not words:
             return queryset.none()
@@ -70,6 +74,14 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
         SafeSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
+
+    def handle_exception(self, exc):
+        # The API's error body, not Wagtail's {"message": ...}.
+        if isinstance(exc, BadRequestError):
+            exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+        elif isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        return APIView.handle_exception(self, exc)
 
     def get_queryset(self):
         # A page type may load its related objects in bulk for API listings, so that a
