@@ -15,6 +15,7 @@ from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api import fields as api_fields
 from search import query as search_query
 from search.registry import searchable_types
 from search.views import hit_data, split_types
@@ -28,8 +29,8 @@ class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=search_query.MAX_QUERY_LENGTH
     )
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
+    date_from = api_fields.DateField(required=False, allow_null=True)
+    date_to = api_fields.DateField(required=False, allow_null=True)
     page = serializers.IntegerField(
         required=False, min_value=1, max_value=search_query.MAX_PAGE, default=1
     )

@@ -20,6 +20,7 @@ from rest_framework.settings import api_settings
 from plugins.feed.api_interactions import EventDataSerializer, PollDataSerializer
 from plugins.feed.models import Follow, Post, Report
 from portal import links
+from portal.api import fields as api_fields
 
 
 def _url(obj) -> str:
@@ -235,8 +236,8 @@ class PostSerializer(serializers.ModelSerializer):
 
 class EventInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    starts_at = api_fields.DateTimeField()
+    ends_at = api_fields.DateTimeField(required=False, allow_null=True)
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
 
@@ -248,7 +249,7 @@ class PollInputSerializer(serializers.Serializer):
     )
     multiple = serializers.BooleanField(required=False, default=False)
     anonymous = serializers.BooleanField(required=False, default=False)
-    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    closes_at = api_fields.DateTimeField(required=False, allow_null=True)
 
 
 class PostCreateSerializer(serializers.Serializer):
@@ -282,7 +283,7 @@ class PostUpdateSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, help_text=_("Files to attach.")
     )
     files_to_remove = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
+        child=api_fields.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
     )
     event = serializers.JSONField(required=False)
     poll = serializers.JSONField(required=False)
@@ -317,10 +318,10 @@ class FeedPageSerializer(serializers.Serializer):
 class FollowSerializer(serializers.ModelSerializer):
     user = serializers.SerializerMethodField()
     group = serializers.SerializerMethodField()
-    user_id = serializers.IntegerField(
+    user_id = api_fields.IntegerField(
         write_only=True, required=False, help_text=_("The person to follow.")
     )
-    group_id = serializers.IntegerField(
+    group_id = api_fields.IntegerField(
         write_only=True, required=False, help_text=_("The group to follow.")
     )
 

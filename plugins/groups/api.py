@@ -16,12 +16,16 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+<<<<<<< HEAD
 from portal.api.schema import error_response
+=======
+from portal.api import fields as api_fields
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+>>>>>>> inputs
 
 User = get_user_model()
 
@@ -145,7 +149,7 @@ class GroupMembershipUpdateSerializer(serializers.Serializer):
 
 class GroupInviteSerializer(serializers.Serializer):
     user_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=api_fields.IntegerField(min_value=1),
         allow_empty=False,
         max_length=services.MAX_INVITATIONS,
         help_text=_("The accounts to invite."),
@@ -202,7 +206,7 @@ class GroupJoinBodySerializer(serializers.Serializer):
 
 
 class GroupLeaveSerializer(serializers.Serializer):
-    new_owner = serializers.IntegerField(
+    new_owner = api_fields.IntegerField(
         required=False,
         help_text=_("The last owner names the member who becomes owner."),
     )
@@ -233,7 +237,6 @@ class GroupViewSet(viewsets.ModelViewSet):
     serializer_class = GroupSerializer
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -457,7 +460,6 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = GroupInvitationSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

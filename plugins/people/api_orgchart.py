@@ -20,7 +20,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.people import orgchart
+<<<<<<< HEAD
 from portal.api.schema import error_response
+=======
+from portal.api import fields as api_fields
+>>>>>>> inputs
 
 
 class PersonNodeSerializer(serializers.Serializer):
@@ -66,14 +70,14 @@ class OrgChartSerializer(serializers.Serializer):
 
 
 class OrgChartQuerySerializer(serializers.Serializer):
-    root = serializers.IntegerField(min_value=1, required=False)
+    root = api_fields.IntegerField(min_value=1, required=False)
     depth = serializers.IntegerField(
         min_value=0, max_value=orgchart.MAX_DEPTH, default=orgchart.DEFAULT_DEPTH
     )
 
 
 class ChainQuerySerializer(serializers.Serializer):
-    person = serializers.IntegerField(min_value=1)
+    person = api_fields.IntegerField(min_value=1)
 
 
 class ChainSerializer(serializers.Serializer):
@@ -95,7 +99,7 @@ class DepartmentNodeSerializer(serializers.Serializer):
 
 
 class DepartmentQuerySerializer(serializers.Serializer):
-    department = serializers.IntegerField(min_value=1, required=False)
+    department = api_fields.IntegerField(min_value=1, required=False)
 
 
 class DepartmentsSerializer(serializers.Serializer):

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from taggit.serializers import TaggitSerializer, TagListSerializerField
 
@@ -25,7 +24,11 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+<<<<<<< HEAD
 from portal.api.schema import error_response
+=======
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+>>>>>>> inputs
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -229,7 +232,6 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = PersonSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):

@@ -15,7 +15,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+<<<<<<< HEAD
 from portal.api.schema import error_response
+=======
+from portal.api import fields as api_fields
+>>>>>>> inputs
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
@@ -91,7 +95,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 class QuizAnswersSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField()),
+        child=serializers.ListField(child=api_fields.IntegerField()),
         help_text=_("Question ids mapped to the ids of the chosen choices."),
     )
 

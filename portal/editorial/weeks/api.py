@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import visibility
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import Initiative, ThemedWeekPage
@@ -144,7 +144,6 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = WeekSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -222,7 +221,6 @@ class InitiativeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = InitiativeSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
