@@ -20,12 +20,9 @@ from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
-<<<<<<< HEAD
-from portal.api.schema import error_response
-=======
 from portal.api import fields as api_fields
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
->>>>>>> inputs
+from portal.api.schema import error_response
 
 User = get_user_model()
 

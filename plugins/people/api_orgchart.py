@@ -20,11 +20,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.people import orgchart
-<<<<<<< HEAD
-from portal.api.schema import error_response
-=======
 from portal.api import fields as api_fields
->>>>>>> inputs
+from portal.api.schema import error_response
 
 
 class PersonNodeSerializer(serializers.Serializer):

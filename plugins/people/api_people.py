@@ -24,11 +24,8 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
-<<<<<<< HEAD
-from portal.api.schema import error_response
-=======
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
->>>>>>> inputs
+from portal.api.schema import error_response
 
 
 class DepartmentRefSerializer(serializers.Serializer):

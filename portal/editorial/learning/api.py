@@ -15,11 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-<<<<<<< HEAD
-from portal.api.schema import error_response
-=======
 from portal.api import fields as api_fields
->>>>>>> inputs
+from portal.api.schema import error_response
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
