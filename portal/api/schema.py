@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 
 
 def only_portal_api(endpoints):
@@ -73,7 +72,8 @@ class PortalAutoSchema(AutoSchema):
     * 400 for an operation with query parameters, and for writes (their body, or the
       state of the object: a service refuses with a ValidationError);
     * 401 everywhere: a bad token is refused even where no login is needed;
-    * 403 for writes (permissions, CSRF for the browser's session); reads that refuse
+    * 403 for writes (permissions; CSRF for a browser's session, even where anyone may
+      write, such as POST /api/auth/token/); reads that refuse
       some people say so with :func:`error_response` in their ``extend_schema``;
     * 404 for an operation with a path parameter, and for paginated lists (a page past
       the end);
@@ -114,16 +114,13 @@ class PortalAutoSchema(AutoSchema):
             codes.add(400)
         if has_body:
             codes |= {413, 415}
-        if self.method in UNSAFE_METHODS and not self._allows_anyone():
+        if self.method in UNSAFE_METHODS:
             codes.add(403)
         if "{" in self.path or self._is_paginated():
             codes.add(404)
         if self.view.get_throttles():
             codes.add(429)
         return codes
-
-    def _allows_anyone(self) -> bool:
-        return all(isinstance(p, AllowAny) for p in self.view.get_permissions())
 
     def _is_paginated(self) -> bool:
         return self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
