@@ -507,3 +507,39 @@ def test_every_number_and_date_a_client_sends_is_bounded():
             ):
                 unbounded.append(where)
     assert not unbounded
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "DataError",
+        "IntegrityError",
+        "OverflowError",
+        "RequestDataTooBig",
+        "TooManyFieldsSent",
+        "DoesNotExist",
+    ],
+)
+def test_the_safety_net_answers_4xx_and_logs_what_the_database_refused(error, caplog):
+    from django.core import exceptions as django_exceptions
+    from django.db import DataError, IntegrityError
+
+    from portal.accounts.models import User
+    from portal.api.errors import exception_handler
+
+    raised = {
+        "DataError": DataError("value too long for type character varying(120)"),
+        "IntegrityError": IntegrityError("UNIQUE constraint failed"),
+        "OverflowError": OverflowError("Python int too large to convert to SQLite INTEGER"),
+        "RequestDataTooBig": django_exceptions.RequestDataTooBig("too big"),
+        "TooManyFieldsSent": django_exceptions.TooManyFieldsSent("too many"),
+        "DoesNotExist": User.DoesNotExist(),
+    }[error]
+    caplog.set_level(logging.ERROR, logger="portal.api.errors")
+    response = exception_handler(raised, {"view": None})
+    expected = {"RequestDataTooBig": 413, "DoesNotExist": 404}.get(error, 400)
+    assert response.status_code == expected
+    assert response.data["status"] == expected
+    logged = [record for record in caplog.records if record.name == "portal.api.errors"]
+    assert bool(logged) == (error in ("DataError", "IntegrityError", "OverflowError"))
+    assert "varying" not in str(response.data) and "UNIQUE" not in str(response.data)
