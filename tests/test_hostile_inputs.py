@@ -447,3 +447,99 @@ def test_page_forms_and_query_strings_refuse_nul(world, client):
     assert response.status_code == 400
     response = client.post("/account/login/", {"username": NUL, "password": "x"})
     assert response.status_code == 400
+
+
+def _serializer_classes():
+    from rest_framework import serializers
+
+    import portal.api.urls  # noqa: F401 - every API module, and so every serializer, loaded
+
+    seen, stack = [], [serializers.BaseSerializer]
+    while stack:
+        for subclass in stack.pop().__subclasses__():
+            stack.append(subclass)
+            if subclass.__module__.startswith(("portal.", "plugins.", "search.")):
+                seen.append(subclass)
+    return seen
+
+
+def test_every_number_and_date_a_client_sends_is_bounded():
+    """What the parser cannot see (form values, strings of digits, dates) is bounded by
+    the field of every serializer a request body uses: DRF's own IntegerField,
+    DateTimeField and DateField are not."""
+    from rest_framework import serializers
+
+    from portal.api import fields as api_fields
+    from portal.inputs import validate_day, validate_moment
+
+    request_components = {
+        name.removeprefix("Patched").removesuffix("Request")
+        for name in schema()["components"]["schemas"]
+        if name.endswith("Request")
+    }
+    unbounded = []
+    for serializer_class in _serializer_classes():
+        if serializer_class.__name__.removesuffix("Serializer") not in request_components:
+            continue  # only ever answers
+        try:
+            fields = serializer_class().fields
+        except Exception:  # noqa: BLE001, S112 - needs arguments; its fields are checked where used
+            continue
+        stack = list(fields.items())
+        while stack:
+            name, field = stack.pop()
+            child = getattr(field, "child", None)
+            if child is not None:
+                stack.append((f"{name}[]", child))
+            if field.read_only:
+                continue
+            where = f"{serializer_class.__module__}.{serializer_class.__name__}.{name}"
+            if isinstance(field, serializers.IntegerField) and (
+                field.max_value is None or field.min_value is None
+            ):
+                unbounded.append(where)
+            if isinstance(field, serializers.DateTimeField) and not (
+                isinstance(field, api_fields.DateTimeField) or validate_moment in field.validators
+            ):
+                unbounded.append(where)
+            if isinstance(field, serializers.DateField) and not (
+                isinstance(field, api_fields.DateField) or validate_day in field.validators
+            ):
+                unbounded.append(where)
+    assert not unbounded
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        "DataError",
+        "IntegrityError",
+        "OverflowError",
+        "RequestDataTooBig",
+        "TooManyFieldsSent",
+        "DoesNotExist",
+    ],
+)
+def test_the_safety_net_answers_4xx_and_logs_what_the_database_refused(error, caplog):
+    from django.core import exceptions as django_exceptions
+    from django.db import DataError, IntegrityError
+
+    from portal.accounts.models import User
+    from portal.api.errors import exception_handler
+
+    raised = {
+        "DataError": DataError("value too long for type character varying(120)"),
+        "IntegrityError": IntegrityError("UNIQUE constraint failed"),
+        "OverflowError": OverflowError("Python int too large to convert to SQLite INTEGER"),
+        "RequestDataTooBig": django_exceptions.RequestDataTooBig("too big"),
+        "TooManyFieldsSent": django_exceptions.TooManyFieldsSent("too many"),
+        "DoesNotExist": User.DoesNotExist(),
+    }[error]
+    caplog.set_level(logging.ERROR, logger="portal.api.errors")
+    response = exception_handler(raised, {"view": None})
+    expected = {"RequestDataTooBig": 413, "DoesNotExist": 404}.get(error, 400)
+    assert response.status_code == expected
+    assert response.data["status"] == expected
+    logged = [record for record in caplog.records if record.name == "portal.api.errors"]
+    assert bool(logged) == (error in ("DataError", "IntegrityError", "OverflowError"))
+    assert "varying" not in str(response.data) and "UNIQUE" not in str(response.data)

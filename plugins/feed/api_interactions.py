@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from plugins.feed import events, polls
 from plugins.feed.models import EventResponse
+from portal.api import fields as api_fields
 from portal.api.pagination import PortalPagination
 from portal.api.schema import error_response
 
@@ -122,7 +123,7 @@ class PollDataSerializer(serializers.Serializer):
 
 class VoteSerializer(serializers.Serializer):
     options = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=api_fields.IntegerField(),
         help_text=_("The ids of the chosen options (exactly one for a single-choice poll)."),
     )
 

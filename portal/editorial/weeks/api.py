@@ -78,7 +78,7 @@ class WeekDetailSerializer(WeekSerializer):
 
 
 class AuthorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="get_full_name")
 
 
