@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api import fields as api_fields
 from search import query as search_query
 from search.registry import searchable_types
 from search.views import hit_data, split_types
@@ -28,8 +29,8 @@ class SearchParamsSerializer(serializers.Serializer):
     q = serializers.CharField(
         required=False, allow_blank=True, max_length=search_query.MAX_QUERY_LENGTH
     )
-    date_from = serializers.DateField(required=False, allow_null=True)
-    date_to = serializers.DateField(required=False, allow_null=True)
+    date_from = api_fields.DateField(required=False, allow_null=True)
+    date_to = api_fields.DateField(required=False, allow_null=True)
     page = serializers.IntegerField(
         required=False, min_value=1, max_value=search_query.MAX_PAGE, default=1
     )
@@ -60,6 +61,7 @@ class SearchHitSerializer(serializers.Serializer):
     date = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_serializer(many=False)
 class SearchResultsSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text=_("Matches of the selected types."))
     capped = serializers.BooleanField(
@@ -95,7 +97,11 @@ class SuggestionsSerializer(serializers.Serializer):
 
 
 SEARCH_PARAMETERS = [
-    OpenApiParameter("q", str, description=_('Words to find; "quoted phrases" match as such.')),
+    OpenApiParameter(
+        "q",
+        {"type": "string", "maxLength": search_query.MAX_QUERY_LENGTH},
+        description=_('Words to find; "quoted phrases" match as such.'),
+    ),
     OpenApiParameter(
         "type",
         str,
@@ -108,7 +114,11 @@ SEARCH_PARAMETERS = [
     OpenApiParameter(
         "date_to", OpenApiTypes.DATE, description=_("Only what is dated up to this day.")
     ),
-    OpenApiParameter("page", int, description=_("From 1.")),
+    OpenApiParameter(
+        "page",
+        {"type": "integer", "minimum": 1, "maximum": search_query.MAX_PAGE, "default": 1},
+        description=_("From 1."),
+    ),
 ]
 
 

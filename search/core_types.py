@@ -15,6 +15,8 @@ import datetime
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import pre_delete
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
@@ -22,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
 from portal.text import plain_text
+from search.indexer import schedule
 from search.registry import register
 
 PEOPLE_KEY = "people.person"
@@ -96,10 +99,27 @@ def people_queryset():
     return queryset
 
 
+def _department_members(department):
+    """The people whose documents show ``department``'s name.
+
+    Watchers are asked at the commit; a department deleted by then has lost its primary
+    key (its members were scheduled before the deletion, by :func:`_department_deleting`),
+    and asking it for its members would raise."""
+    if department.pk is None:
+        return []
+    return department.members.all()
+
+
+def _department_deleting(sender, instance, using=DEFAULT_DB_ALIAS, **kwargs) -> None:
+    # Deleting a department empties its members' department with an UPDATE, which sends
+    # no signal: re-index them now, while they can still be found.
+    schedule([(PEOPLE_KEY, pk) for pk in instance.members.values_list("pk", flat=True)], using)
+
+
 def _people_watch() -> dict:
     from portal.accounts.models import Department
 
-    watch: dict = {Department: lambda department: department.members.all()}
+    watch: dict = {Department: _department_members}
     if _people_plugin():
         from plugins.people.models import Profile
 
@@ -108,6 +128,11 @@ def _people_watch() -> dict:
 
 
 def register_people() -> None:
+    from portal.accounts.models import Department
+
+    pre_delete.connect(
+        _department_deleting, sender=Department, dispatch_uid="search.department-deleting"
+    )
     register(
         PEOPLE_KEY,
         get_user_model(),

@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from portal.inputs import validate_day
 from search import query as search_query
 from search.backends.base import Hit
 from search.registry import SearchableType, searchable_types
@@ -80,11 +81,13 @@ class SearchForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
+        validators=[validate_day],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
+        validators=[validate_day],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 

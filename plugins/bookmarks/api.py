@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from plugins.bookmarks import services
 from plugins.bookmarks.models import Bookmark
+from portal.api import fields as api_fields
 
 
 class BookmarkSerializer(serializers.ModelSerializer):
@@ -15,7 +16,7 @@ class BookmarkSerializer(serializers.ModelSerializer):
             'The bookmarked object\'s kind, as "app_label.model" (e.g. "core.contentpage").'
         ),
     )
-    target_id = serializers.IntegerField(min_value=1, source="object_id")
+    target_id = api_fields.IntegerField(min_value=1, source="object_id")
     title = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     kind = serializers.SerializerMethodField()

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from plugins.comments import services
 from plugins.comments.models import Comment
 from plugins.reactions.api import SummarySerializer
+from portal.api import fields as api_fields
 
 
 class CommentAuthorSerializer(serializers.Serializer):
@@ -73,7 +74,7 @@ class CommentInputSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("What you write; @[Name](user:12) mentions someone."),
     )
-    parent = serializers.IntegerField(
+    parent = api_fields.IntegerField(
         required=False,
         allow_null=True,
         help_text=_("The comment you reply to (a reply to a reply goes under its comment)."),

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from plugins.feed import events, polls, queries, services
@@ -36,6 +35,8 @@ from plugins.feed.serializers import (
 )
 from plugins.groups.models import Group
 from portal import text, visibility
+from portal.api.fields import query_int
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 
 
 @contextmanager
@@ -45,16 +46,6 @@ def service_errors():
         yield
     except DjangoPermissionDenied as error:
         raise exceptions.PermissionDenied(str(error) or None) from error
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise exceptions.ValidationError({name: [_("Give a number.")]}) from None
 
 
 def _nested(prefix: str, clean, data):
@@ -128,10 +119,10 @@ class PostViewSet(
         if self.action != "list":
             return posts
         params = self.request.query_params
-        group = _int_param(self.request, "group")
+        group = query_int(self.request, "group")
         if group is not None:
             posts = posts.filter(group_id=group).order_by("-pinned", "-activity_at", "-pk")
-        author = _int_param(self.request, "author")
+        author = query_int(self.request, "author")
         if author is not None:
             posts = posts.filter(author_id=author)
         if params.get("tag"):
@@ -317,7 +308,7 @@ def _news_json(card) -> dict:
 
 
 def _limit(request) -> int:
-    limit = _int_param(request, "limit")
+    limit = query_int(request, "limit")
     if limit is None:
         return 20
     if not 1 <= limit <= queries.MAX_LIMIT:
@@ -329,7 +320,11 @@ def _limit(request) -> int:
 
 FEED_PARAMETERS = [
     OpenApiParameter("cursor", str, description=_("The next page's cursor, from next.")),
-    OpenApiParameter("limit", int, description=_("Items per page (1 to 50, default 20).")),
+    OpenApiParameter(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": queries.MAX_LIMIT, "default": 20},
+        description=_("Items per page (1 to 50, default 20)."),
+    ),
     OpenApiParameter(
         "view",
         str,

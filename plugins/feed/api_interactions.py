@@ -19,7 +19,9 @@ from rest_framework.response import Response
 
 from plugins.feed import events, polls
 from plugins.feed.models import EventResponse
+from portal.api import fields as api_fields
 from portal.api.pagination import PortalPagination
+from portal.api.schema import error_response
 
 
 class PersonSerializer(serializers.Serializer):
@@ -121,7 +123,7 @@ class PollDataSerializer(serializers.Serializer):
 
 class VoteSerializer(serializers.Serializer):
     options = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=api_fields.IntegerField(),
         help_text=_("The ids of the chosen options (exactly one for a single-choice poll)."),
     )
 
@@ -198,7 +200,7 @@ class PostInteractionsMixin:
                 "option", int, required=True, description=_("The id of the poll's option.")
             )
         ],
-        responses={200: VoterPageSerializer},
+        responses={200: VoterPageSerializer, 403: error_response(403)},
         description=_(
             "Refused (403) for an anonymous poll, and until you voted or the poll closed."
         ),

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from plugins.feed.models import Event, EventResponse, Post
 from portal import visibility
+from portal.inputs import moment_in_range
 from portal.text import plain_text
 
 ANSWERS = [EventResponse.GOING, EventResponse.MAYBE, EventResponse.NOT_GOING]
@@ -61,6 +62,8 @@ def parse_moment(value) -> datetime | None:
         if moment is None:
             raise ValueError(value)
     else:
+        raise ValueError(value)
+    if not moment_in_range(moment):  # year 1 or 9999 with an offset: not storable in UTC
         raise ValueError(value)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, timezone.get_current_timezone())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plugins.feed import events, polls
+from portal.inputs import validate_moment
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -20,6 +21,7 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 def _datetime_field(label, *, required: bool, help_text=""):
     return forms.DateTimeField(
         label=label,
+        validators=[validate_moment],
         required=required,
         help_text=help_text,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),

@@ -46,6 +46,7 @@ from plugins.groups.services import member_group_ids
 from portal import visibility
 from portal.accounts.models import User
 from portal.core.visibility_rules import restriction_key
+from portal.inputs import INT64_MAX, INT64_MIN, moment_in_range
 from portal.prepared import Prepared
 
 POST = "post"
@@ -102,7 +103,10 @@ def decode_cursor(cursor: str | None) -> tuple | None:
         sort_at = parse_datetime(stamp)
         if sort_at is None or kind not in (POST, NEWS) or not isinstance(pk, int):
             raise ValueError(cursor)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        # A forged cursor: an id or a moment no column holds.
+        if not (INT64_MIN <= pk <= INT64_MAX and moment_in_range(sort_at)):
+            raise ValueError(cursor)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise ValidationError({"cursor": [_("This cursor is not valid.")]}) from None
     if timezone.is_naive(sort_at):
         sort_at = timezone.make_aware(sort_at, UTC)

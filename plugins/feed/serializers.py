@@ -14,13 +14,15 @@ from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from plugins.feed.api_interactions import EventDataSerializer, PollDataSerializer
 from plugins.feed.models import Follow, Post, Report
 from plugins.groups.models import Group
 from portal import links
+from portal.api import fields as api_fields
 from portal.lookups import VisibleObjectField
 
 
@@ -182,12 +184,12 @@ class PostSerializer(serializers.ModelSerializer):
             return []
         return sorted(tag.name for tag in post.hashtags.all())
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_event(self, post):
+    @extend_schema_field(EventDataSerializer(allow_null=True))
+    def get_event(self, post) -> dict | None:
         return getattr(post, "event_data", None)
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
-    def get_poll(self, post):
+    @extend_schema_field(PollDataSerializer(allow_null=True))
+    def get_poll(self, post) -> dict | None:
         return getattr(post, "poll_data", None)
 
     @extend_schema_field(OpenApiTypes.OBJECT)
@@ -237,8 +239,8 @@ class PostSerializer(serializers.ModelSerializer):
 
 class EventInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(required=False, allow_null=True)
+    starts_at = api_fields.DateTimeField()
+    ends_at = api_fields.DateTimeField(required=False, allow_null=True)
     location = serializers.CharField(max_length=300, required=False, allow_blank=True)
     online_url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
 
@@ -250,7 +252,7 @@ class PollInputSerializer(serializers.Serializer):
     )
     multiple = serializers.BooleanField(required=False, default=False)
     anonymous = serializers.BooleanField(required=False, default=False)
-    closes_at = serializers.DateTimeField(required=False, allow_null=True)
+    closes_at = api_fields.DateTimeField(required=False, allow_null=True)
 
 
 class PostCreateSerializer(serializers.Serializer):
@@ -284,7 +286,7 @@ class PostUpdateSerializer(serializers.Serializer):
         child=serializers.FileField(), required=False, help_text=_("Files to attach.")
     )
     files_to_remove = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
+        child=api_fields.IntegerField(), required=False, help_text=_("Attachment ids to remove.")
     )
     event = serializers.JSONField(required=False)
     poll = serializers.JSONField(required=False)
@@ -309,6 +311,7 @@ class FeedItemSerializer(serializers.Serializer):
     page = NewsPageSerializer(required=False)
 
 
+@extend_schema_serializer(many=False)
 class FeedPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     pinned = PostSerializer(many=True)

@@ -14,6 +14,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -387,9 +388,12 @@ def pin_post(user, post, pinned: bool = True) -> Post:
     (``feed.pin_post``), or unpin it."""
     if not can_pin(user, post):
         raise PermissionDenied(_("You may not pin this post."))
-    post.pinned = bool(pinned)
-    post.pinned_at = timezone.now() if pinned else None
-    post.save(update_fields=["pinned", "pinned_at"])
+    pinned_at = timezone.now() if pinned else None
+    # One UPDATE, whose count says whether the post was deleted meanwhile (a save with
+    # update_fields would raise a DatabaseError for the missing row).
+    if not Post.objects.filter(pk=post.pk).update(pinned=bool(pinned), pinned_at=pinned_at):
+        raise Http404
+    post.pinned, post.pinned_at = bool(pinned), pinned_at
     return post
 
 

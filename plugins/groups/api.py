@@ -16,11 +16,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal.api import fields as api_fields
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+from portal.api.schema import error_response
 
 User = get_user_model()
 
@@ -144,7 +146,7 @@ class GroupMembershipUpdateSerializer(serializers.Serializer):
 
 class GroupInviteSerializer(serializers.Serializer):
     user_ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=api_fields.IntegerField(min_value=1),
         allow_empty=False,
         max_length=services.MAX_INVITATIONS,
         help_text=_("The accounts to invite."),
@@ -201,7 +203,7 @@ class GroupJoinBodySerializer(serializers.Serializer):
 
 
 class GroupLeaveSerializer(serializers.Serializer):
-    new_owner = serializers.IntegerField(
+    new_owner = api_fields.IntegerField(
         required=False,
         help_text=_("The last owner names the member who becomes owner."),
     )
@@ -232,7 +234,6 @@ class GroupViewSet(viewsets.ModelViewSet):
     serializer_class = GroupSerializer
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -326,7 +327,7 @@ class GroupViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         methods=["GET"],
-        responses=GroupMembershipSerializer(many=True),
+        responses={200: GroupMembershipSerializer(many=True), 403: error_response(403)},
         description=_("The members: anyone for a public group, members only otherwise."),
     )
     @extend_schema(
@@ -399,7 +400,7 @@ class GroupViewSet(viewsets.ModelViewSet):
         return Response(GroupMembershipSerializer(membership, context={"request": request}).data)
 
     @extend_schema(
-        responses=GroupJoinRequestSerializer(many=True),
+        responses={200: GroupJoinRequestSerializer(many=True), 403: error_response(403)},
         description=_("Pending requests to join (moderators)."),
     )
     @action(detail=True, methods=["get"], serializer_class=GroupJoinRequestSerializer)
@@ -456,7 +457,6 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     serializer_class = GroupInvitationSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.people import orgchart
+from portal.api import fields as api_fields
+from portal.api.schema import error_response
 
 
 class PersonNodeSerializer(serializers.Serializer):
@@ -52,6 +59,7 @@ class OrgChartNodeSerializer(PersonNodeSerializer):
         return OrgChartNodeSerializer(node.children, many=True, context=self.context).data
 
 
+@extend_schema_serializer(many=False)
 class OrgChartSerializer(serializers.Serializer):
     root = serializers.IntegerField(allow_null=True)
     depth = serializers.IntegerField()
@@ -59,14 +67,14 @@ class OrgChartSerializer(serializers.Serializer):
 
 
 class OrgChartQuerySerializer(serializers.Serializer):
-    root = serializers.IntegerField(min_value=1, required=False)
+    root = api_fields.IntegerField(min_value=1, required=False)
     depth = serializers.IntegerField(
         min_value=0, max_value=orgchart.MAX_DEPTH, default=orgchart.DEFAULT_DEPTH
     )
 
 
 class ChainQuerySerializer(serializers.Serializer):
-    person = serializers.IntegerField(min_value=1)
+    person = api_fields.IntegerField(min_value=1)
 
 
 class ChainSerializer(serializers.Serializer):
@@ -88,7 +96,7 @@ class DepartmentNodeSerializer(serializers.Serializer):
 
 
 class DepartmentQuerySerializer(serializers.Serializer):
-    department = serializers.IntegerField(min_value=1, required=False)
+    department = api_fields.IntegerField(min_value=1, required=False)
 
 
 class DepartmentsSerializer(serializers.Serializer):
@@ -125,7 +133,7 @@ class OrgChartViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[OrgChartQuerySerializer],
-        responses=OrgChartSerializer,
+        responses={200: OrgChartSerializer, 404: error_response(404)},
         description=_(
             "The people below ``root`` (default: the top of the company), ``depth`` levels "
             "down (default 2, at most 10). A person whose reports are not loaded has "
@@ -139,7 +147,10 @@ class OrgChartViewSet(viewsets.ViewSet):
         data = {"root": root.pk if root else None, "depth": params["depth"], "nodes": nodes}
         return Response(OrgChartSerializer(data, context={"request": request}).data)
 
-    @extend_schema(parameters=[ChainQuerySerializer], responses=ChainSerializer)
+    @extend_schema(
+        parameters=[ChainQuerySerializer],
+        responses={200: ChainSerializer, 404: error_response(404)},
+    )
     @action(detail=False, serializer_class=ChainSerializer)
     def chain(self, request):
         """A person's chain of command, from the top of the company down to their manager."""
@@ -151,7 +162,10 @@ class OrgChartViewSet(viewsets.ViewSet):
         }
         return Response(ChainSerializer(data, context={"request": request}).data)
 
-    @extend_schema(parameters=[DepartmentQuerySerializer], responses=DepartmentsSerializer)
+    @extend_schema(
+        parameters=[DepartmentQuerySerializer],
+        responses={200: DepartmentsSerializer, 404: error_response(404)},
+    )
     @action(detail=False, serializer_class=DepartmentsSerializer)
     def departments(self, request):
         """The departments and teams with their member counts; with ``department``, that

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from taggit.serializers import TaggitSerializer, TagListSerializerField
 
@@ -25,6 +24,8 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+from portal.api.schema import error_response
 
 
 class DepartmentRefSerializer(serializers.Serializer):
@@ -228,7 +229,6 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = PersonSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -282,7 +282,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             profile = visible_profiles(request.user).get(pk=profile.pk)
         return Response(MyProfileSerializer(profile, context=self.get_serializer_context()).data)
 
-    @extend_schema(responses=CompletenessReportSerializer)
+    @extend_schema(responses={200: CompletenessReportSerializer, 403: error_response(403)})
     @action(detail=False, methods=["get"], url_path="completeness", url_name="completeness")
     def completeness(self, request):
         """HR: how complete profiles are, company-wide and per department."""

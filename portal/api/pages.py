@@ -1,9 +1,65 @@
+import re
+
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.views import APIView
+from wagtail.api.v2.filters import SearchFilter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from portal import visibility
+
+#: Words of a search: letters and digits of any script. Everything else (quotes,
+#: brackets, ``*``, ``:``, ``-``, ``&``...) is syntax to FTS5 or to PostgreSQL's tsquery,
+#: which fails on what it cannot parse; a person searching pages means the words.
+_WORD = re.compile(r"[^\W_]+")
+#: Words a search keeps.
+MAX_SEARCH_WORDS = 20
+SEARCH_OPERATORS = ("and", "or")
+
+
+def search_words(query: str) -> str:
+    """``query`` reduced to its words (at most :data:`MAX_SEARCH_WORDS` of 100 characters),
+    in lower case, since FTS5 reads AND, OR, NOT and NEAR in capitals as operators."""
+    words = [word.lower()[:100] for word in _WORD.findall(query)]
+    return " ".join(words[:MAX_SEARCH_WORDS])
+
+
+class SafeSearchFilter(SearchFilter):
+    """Wagtail's ``?search=``, given only the words of the query and a known operator:
+    search syntax used to reach the database unguarded (a server error)."""
+
+    def filter_queryset(self, request, queryset, view):
+        if "search" not in request.GET:
+            return queryset
+        if not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            raise BadRequestError("search is disabled")
+        if getattr(queryset, "_filtered_by_tag", False):
+            raise BadRequestError("filtering by tag with a search query is not supported")
+        operator = request.GET.get("search_operator") or None
+        if operator is not None and operator not in SEARCH_OPERATORS:
+            raise exceptions.ValidationError({"search_operator": [_('Give "and" or "or".')]})
+        words = search_words(request.GET["search"])
+        if not words:
+            return queryset.none()
+        try:
+            return get_search_backend().search(
+                words, queryset, operator=operator, order_by_relevance="order" not in request.GET
+            )
+        except FilterFieldError as error:
+            raise BadRequestError(
+                f"cannot filter by '{error.field_name}' while searching (field is not indexed)"
+            ) from error
+        except OrderByFieldError as error:
+            raise BadRequestError(
+                f"cannot order by '{error.field_name}' while searching (field is not indexed)"
+            ) from error
 
 
 class PortalPagesAPIViewSet(PagesAPIViewSet):
@@ -14,6 +70,18 @@ class PortalPagesAPIViewSet(PagesAPIViewSet):
     request although Wagtail asks for it several times."""
 
     permission_classes = [IsAuthenticated]
+    filter_backends = [
+        SafeSearchFilter if backend is SearchFilter else backend
+        for backend in PagesAPIViewSet.filter_backends
+    ]
+
+    def handle_exception(self, exc):
+        # The API's error body, not Wagtail's {"message": ...}.
+        if isinstance(exc, BadRequestError):
+            exc = exceptions.ValidationError({"non_field_errors": [str(exc)]})
+        elif isinstance(exc, Http404):
+            exc = exceptions.NotFound()
+        return APIView.handle_exception(self, exc)
 
     def get_queryset(self):
         # A page type may load its related objects in bulk for API listings, so that a

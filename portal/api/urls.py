@@ -4,12 +4,12 @@ Wagtail's pages API, the OpenAPI schema and its interactive docs."""
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from portal.api import core
 from portal.api.errors import api_not_found
 from portal.api.pages import PortalPagesAPIViewSet
+from portal.api.routers import PortalRouter
 from portal.editorial.learning import api as learning_api
 from portal.editorial.news import api as news_api
 from portal.editorial.resources import api as resources_api
@@ -29,7 +29,7 @@ CORE_API_MODULES = [
     search_api,
 ]
 
-router = DefaultRouter()
+router = PortalRouter()
 for module in CORE_API_MODULES:
     module.register_api(router)
 for _config, module in plugin_submodules("api"):

@@ -203,6 +203,29 @@ def test_a_profile_and_a_department_change_reindex_the_person(commit, department
     assert uid("people.person", person) in found(employee, "brokerage")
 
 
+def test_created_then_deleted_departments_log_nothing_and_reindex_their_members(
+    commit, employee, caplog
+):
+    """An import creates departments, a clean-up deletes them in one transaction: the
+    watchers, asked at the commit, used to ask each deleted department for its members."""
+    from portal.accounts.models import Department
+
+    caplog.set_level(logging.ERROR, logger="search")
+    with commit():
+        cartography = Department.objects.create(name="Cartography")
+        team = Department.objects.create(name="Coasts", parent=cartography)
+        person = make_user("ana@example.com", department=team)
+    assert uid("people.person", person) in found(employee, "coasts")
+    with commit(), transaction.atomic():
+        team.delete()
+        cartography.delete()
+    assert not caplog.records, [record.getMessage() for record in caplog.records]
+    # The person's document no longer shows the department (its group is the groups
+    # plugin's to keep or remove).
+    assert uid("people.person", person) not in found(employee, "coasts")
+    assert uid("people.person", person) in found(employee, "ana")
+
+
 def test_a_login_does_not_reindex(commit, employee, enqueued):
     with commit():
         employee.save(update_fields=["last_login"])

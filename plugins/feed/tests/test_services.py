@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 
 from plugins.feed import services
 from plugins.feed.models import Attachment, Follow, Post, Report
@@ -284,6 +285,14 @@ def test_pin_rules(employee, colleague, editor):
     services.pin_post(editor, company, False)
     company.refresh_from_db()
     assert not company.pinned and company.pinned_at is None
+
+
+def test_pinning_a_post_deleted_meanwhile_is_not_found(employee, editor):
+    post = services.create_post(employee, text="Going away")
+    Post.objects.filter(pk=post.pk).delete()  # by someone else, after the post was loaded
+    with pytest.raises(Http404):
+        services.pin_post(editor, post, True)
+    assert not Post.objects.filter(pk=post.pk).exists()
 
 
 def test_relaunch_once_brings_the_post_back_to_the_top(employee, editor):

@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api import fields as api_fields
+from portal.api.schema import error_response
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
@@ -90,7 +92,7 @@ class EnrolmentSerializer(serializers.ModelSerializer):
 
 class QuizAnswersSerializer(serializers.Serializer):
     answers = serializers.DictField(
-        child=serializers.ListField(child=serializers.IntegerField()),
+        child=serializers.ListField(child=api_fields.IntegerField()),
         help_text=_("Question ids mapped to the ids of the chosen choices."),
     )
 
@@ -165,7 +167,7 @@ class CourseViewSet(viewsets.GenericViewSet):
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses=CourseStatsSerializer)
+    @extend_schema(responses={200: CourseStatsSerializer, 403: error_response(403)})
     @action(detail=True, methods=["get"], serializer_class=CourseStatsSerializer)
     def stats(self, request, pk=None):
         """Enrolments, completion rate and quiz results of this course (editors only)."""

@@ -37,7 +37,7 @@ class MarkSeenViewSet(viewsets.GenericViewSet):
 
     serializer_class = NewsSeenSerializer
 
-    @extend_schema(request=None, responses=NewsSeenSerializer)
+    @extend_schema(request=None, responses={200: NewsSeenSerializer})
     def create(self, request):
         since = services.record_visit(request.user)
         return Response(NewsSeenSerializer({"new_since": since}).data, status=status.HTTP_200_OK)

@@ -15,10 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from portal import visibility
+from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+from portal.api.schema import error_response
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import Initiative, ThemedWeekPage
 
@@ -77,7 +78,7 @@ class WeekDetailSerializer(WeekSerializer):
 
 
 class AuthorSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(source="get_full_name")
 
 
@@ -143,7 +144,6 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = WeekSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -157,7 +157,7 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
             return InitiativeSerializer
         return WeekSerializer
 
-    @extend_schema(responses=WeekDetailSerializer)
+    @extend_schema(responses={200: WeekDetailSerializer, 404: error_response(404)})
     @action(detail=False, methods=["get"])
     def current(self, request):
         """The week running today, or 404 when there is none."""
@@ -221,7 +221,6 @@ class InitiativeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     serializer_class = InitiativeSerializer
     filter_backends = []
-    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
