@@ -25,6 +25,7 @@ from plugins.feed import forms, queries, services
 from plugins.feed.models import Follow, Post
 from plugins.groups.models import Group, Membership
 from portal import visibility
+from portal.ratelimit import rate_limit
 
 # --- Helpers shared with signals.py ------------------------------------------------------------
 
@@ -167,6 +168,7 @@ def post_detail(request, pk):
 
 
 @require_POST
+@rate_limit("post")
 def compose(request):
     group = None
     if request.POST.get("group"):
@@ -205,6 +207,7 @@ def compose(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def edit(request, pk):
     post = _visible_post(request, pk)
     if not services.can_edit(request.user, post):
@@ -230,6 +233,7 @@ def edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def delete(request, pk):
     post = _visible_post(request, pk)
     if not services.can_delete(request.user, post):
@@ -276,6 +280,7 @@ def relaunch(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("report")
 def report(request, pk):
     post = _visible_post(request, pk)
     form = forms.ReportForm(request.POST or None)
@@ -337,6 +342,7 @@ def following(request):
 
 
 @require_POST
+@rate_limit("follow")
 def follow(request):
     """Follow or unfollow (``action=unfollow``) the posted ``person`` or ``group``."""
     target = {}

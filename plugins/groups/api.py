@@ -230,6 +230,7 @@ class GroupViewSet(viewsets.ModelViewSet):
     or am invited to."""
 
     serializer_class = GroupSerializer
+    throttle_scope = "group"
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lookup_value_regex = r"\d+"
@@ -455,6 +456,7 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """My pending invitations to groups; accept or decline them."""
 
     serializer_class = GroupInvitationSerializer
+    throttle_scope = "group"
     filter_backends = []
     lookup_value_regex = r"\d+"
 

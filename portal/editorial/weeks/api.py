@@ -142,6 +142,7 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
     """Themed weeks the user may see, the running one first. Others do not exist (404)."""
 
     serializer_class = WeekSerializer
+    throttle_scope = "initiative"
     filter_backends = []
     lookup_value_regex = r"\d+"
 
