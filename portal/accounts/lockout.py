@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -41,7 +42,7 @@ def seconds_left(identifier: str) -> int:
     until = cache.get(_key("locked", identifier))
     if until is None:
         return 0
-    return max(0, int(until - time.time()) + 1)
+    return max(0, math.ceil(until - time.time()))
 
 
 def record_failure(identifier: str, request=None) -> int:

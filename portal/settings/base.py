@@ -325,7 +325,6 @@ PORTAL_RATE_LIMITS: dict[str, tuple[str | None, str | None]] = {
 #: Scopes of views that are not ours (dotted name of the view's class or function).
 PORTAL_RATE_LIMIT_VIEWS: dict[str, str] = {
     "wagtail.admin.views.account.LoginView": "login",
-    "wagtail.admin.views.account.PasswordResetView": "password_reset",
 }
 #: HTML paths whose writes are not counted unless their view names a scope: the admin,
 #: where editors upload and save in bursts.
