@@ -76,7 +76,11 @@ class UserLanguageMiddleware:
         return response
 
 
-def is_admin_path(request) -> bool:
+def is_admin_request(request) -> bool:
+    """A page of the admin, or a page rendered for its preview (Wagtail runs a dummy
+    request through the middleware, with the page's own path, for the preview frame)."""
+    if getattr(request, "is_dummy", False):
+        return True
     return request.path_info.startswith(tuple(settings.PORTAL_ADMIN_PATH_PREFIXES))
 
 
@@ -92,7 +96,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if settings.PORTAL_PERMISSIONS_POLICY:
             response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
-        if is_admin_path(request):
+        if is_admin_request(request):
             response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         return response
 
@@ -103,6 +107,6 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and parts.config is None and is_admin_path(request):
+        if not report_only and parts.config is None and is_admin_request(request):
             parts.config = default_config(settings.PORTAL_ADMIN_CONTENT_SECURITY_POLICY)
         return parts

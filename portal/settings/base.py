@@ -286,13 +286,17 @@ CONTENT_SECURITY_POLICY = {
         "frame-src": ["'self'"],
     }
 }
-# The admin's pages: Wagtail's own scripts are files, but its widgets set style attributes
-# and it previews pages in frames of the same origin.
+# The admin's pages (Wagtail 8): its widgets (date and image choosers, inline panels)
+# still start with inline <script> elements, and its live preview frames the admin's own
+# preview pages. No eval, no other origin (tests/e2e/test_security_policy.py).
 PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-    "style-src": ["'self'", "'unsafe-inline'"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'"],
     "frame-ancestors": ["'self'"],
 }
+# Avatars of the admin's users are never fetched from another site (privacy, and the CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Rate limits (portal/ratelimit.py) -----------------------------------------------
 #: Addresses or networks of the reverse proxies in front of the portal (comma-separated
