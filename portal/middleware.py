@@ -1,7 +1,10 @@
-"""Request middleware of the portal: intranet-wide login and the user's language."""
+"""Request middleware of the portal: intranet-wide login, the user's language and the
+security headers."""
 
 from __future__ import annotations
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from csp.utils import default_config
 from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.utils import translation
@@ -19,7 +22,7 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
     def process_view(self, request, view_func, view_args, view_kwargs):
         if any(request.path.startswith(p) for p in settings.PORTAL_PUBLIC_PATH_PREFIXES):
             return None
-        if _is_api_view(view_func):
+        if is_api_view(view_func):
             return None
         feed_reader = _token_feed_reader(request)
         if feed_reader is not None:
@@ -48,7 +51,7 @@ def _token_feed_reader(request):
     return token.user
 
 
-def _is_api_view(view_func) -> bool:
+def is_api_view(view_func) -> bool:
     from rest_framework.views import APIView
 
     view_class = getattr(view_func, "cls", None) or getattr(view_func, "view_class", None)
@@ -71,3 +74,39 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
+
+
+def is_admin_request(request) -> bool:
+    """A page of the admin, or a page rendered for its preview (Wagtail runs a dummy
+    request through the middleware, with the page's own path, for the preview frame)."""
+    if getattr(request, "is_dummy", False):
+        return True
+    return request.path_info.startswith(tuple(settings.PORTAL_ADMIN_PATH_PREFIXES))
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not set: Permissions-Policy everywhere, and same-origin framing
+    for the admin only (Wagtail's live preview frames the admin's own preview pages);
+    every other page keeps X_FRAME_OPTIONS (DENY)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PORTAL_PERMISSIONS_POLICY:
+            response.headers.setdefault("Permissions-Policy", settings.PORTAL_PERMISSIONS_POLICY)
+        if is_admin_request(request):
+            response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        return response
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the admin's own policy under the admin's paths
+    (PORTAL_ADMIN_CONTENT_SECURITY_POLICY) unless a view chose its policy itself."""
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if not report_only and parts.config is None and is_admin_request(request):
+            parts.config = default_config(settings.PORTAL_ADMIN_CONTENT_SECURITY_POLICY)
+        return parts

@@ -73,6 +73,7 @@ class BookmarkViewSet(
     """The current user's bookmarks. Other people's bookmarks do not exist here (404)."""
 
     serializer_class = BookmarkSerializer
+    throttle_scope = "bookmark"
     filter_backends = []
 
     def get_queryset(self):

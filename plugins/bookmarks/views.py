@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plugins.bookmarks import services
+from portal.ratelimit import rate_limit
 
 
 def my_bookmarks(request):
@@ -22,6 +23,7 @@ def my_bookmarks(request):
 
 
 @require_POST
+@rate_limit("bookmark")
 def toggle(request):
     """Bookmark or un-bookmark the posted object; answers JSON to scripts, else redirects."""
     try:

@@ -121,6 +121,7 @@ class PostCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The comments of one post."""
 
     serializer_class = CommentSerializer
+    throttle_scope = "comment"
     filter_backends = []
 
     def get_post(self):
@@ -174,6 +175,7 @@ class CommentViewSet(
     moderators, or people allowed to delete any comment)."""
 
     serializer_class = CommentSerializer
+    throttle_scope = "comment"
     filter_backends = []
     http_method_names = ["get", "patch", "delete", "head", "options"]
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from plugins.comments import services
 from plugins.comments.models import Comment
+from portal.ratelimit import rate_limit
 
 
 def is_fetch(request) -> bool:
@@ -84,6 +85,7 @@ def thread(request, post_id: int):
 
 
 @require_POST
+@rate_limit("comment")
 def add(request, post_id: int):
     post = services.get_post(request.user, post_id)
     text = request.POST.get("text", "")
@@ -103,6 +105,7 @@ def add(request, post_id: int):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("comment")
 def reply(request, pk: int):
     parent = services.get_comment(request.user, pk)
     post = parent.post
@@ -127,6 +130,7 @@ def reply(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("comment")
 def edit(request, pk: int):
     comment = services.get_comment(request.user, pk)
     post = comment.post
@@ -154,6 +158,7 @@ def edit(request, pk: int):
 
 
 @require_POST
+@rate_limit("comment")
 def delete(request, pk: int):
     comment = services.get_comment(request.user, pk)
     post = comment.post

@@ -108,6 +108,7 @@ class PostViewSet(
     """Posts: status, event and poll."""
 
     serializer_class = PostSerializer
+    throttle_scope = "post"
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -238,7 +239,12 @@ class PostViewSet(
         responses={201: ReportSerializer},
         description=_("Report the post to its moderators (one open report per person)."),
     )
-    @action(detail=True, methods=["post"], serializer_class=ReportInputSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=ReportInputSerializer,
+        throttle_scope="report",
+    )
     def report(self, request, pk=None):
         post = self.get_object()
         serializer = ReportInputSerializer(data=request.data)
@@ -386,6 +392,7 @@ class FollowViewSet(
     """The people and groups you follow: their posts come into your feed."""
 
     serializer_class = FollowSerializer
+    throttle_scope = "follow"
     filter_backends = []
 
     def get_queryset(self):

@@ -148,7 +148,7 @@ class PostInteractionsMixin:
             "options in a single-choice poll answer 400. Answers the poll with its results."
         ),
     )
-    @action(detail=True, methods=["post"], serializer_class=VoteSerializer)
+    @action(detail=True, methods=["post"], serializer_class=VoteSerializer, throttle_scope="vote")
     def vote(self, request, pk=None):
         post = self.get_object()
         serializer = VoteSerializer(data=request.data)
@@ -166,7 +166,7 @@ class PostInteractionsMixin:
             "event answers 400."
         ),
     )
-    @action(detail=True, methods=["post"], serializer_class=RsvpSerializer)
+    @action(detail=True, methods=["post"], serializer_class=RsvpSerializer, throttle_scope="vote")
     def rsvp(self, request, pk=None):
         post = self.get_object()
         serializer = RsvpSerializer(data=request.data)

@@ -26,6 +26,7 @@ from plugins.feed.models import Follow, Post
 from plugins.groups.models import Group, Membership
 from portal import visibility
 from portal.lookups import visible_or_none
+from portal.ratelimit import rate_limit
 
 # --- Helpers shared with signals.py ------------------------------------------------------------
 
@@ -168,6 +169,7 @@ def post_detail(request, pk):
 
 
 @require_POST
+@rate_limit("post")
 def compose(request):
     # A group the person may not see is no group at all: the answer for a secret group's
     # id is the answer for an id that does not exist.
@@ -206,6 +208,7 @@ def compose(request):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def edit(request, pk):
     post = _visible_post(request, pk)
     if not services.can_edit(request.user, post):
@@ -231,6 +234,7 @@ def edit(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def delete(request, pk):
     post = _visible_post(request, pk)
     if not services.can_delete(request.user, post):
@@ -277,6 +281,7 @@ def relaunch(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("report")
 def report(request, pk):
     post = _visible_post(request, pk)
     form = forms.ReportForm(request.POST or None)
@@ -338,6 +343,7 @@ def following(request):
 
 
 @require_POST
+@rate_limit("follow")
 def follow(request):
     """Follow or unfollow (``action=unfollow``) the posted ``person`` or ``group``."""
     target = {}

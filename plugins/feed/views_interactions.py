@@ -24,6 +24,7 @@ from plugins.feed import events, polls
 from plugins.feed.models import Attachment, EventResponse, PollOption, Post
 from plugins.groups.models import Group
 from portal import visibility
+from portal.ratelimit import rate_limit
 
 PEOPLE_PER_PAGE = 50
 FILES_PER_PAGE = 25
@@ -99,6 +100,7 @@ def _answer(request, post: Post, act, done: str, template: str, attach):
 
 
 @require_POST
+@rate_limit("vote")
 def vote(request, pk: int):
     post = _visible_post(request, pk, Post.POLL)
     return _answer(
@@ -112,6 +114,7 @@ def vote(request, pk: int):
 
 
 @require_POST
+@rate_limit("vote")
 def rsvp(request, pk: int):
     post = _visible_post(request, pk, Post.EVENT)
     answer = request.POST.get("answer") or None

@@ -232,6 +232,7 @@ class GroupViewSet(viewsets.ModelViewSet):
     or am invited to."""
 
     serializer_class = GroupSerializer
+    throttle_scope = "group"
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -456,6 +457,7 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """My pending invitations to groups; accept or decline them."""
 
     serializer_class = GroupInvitationSerializer
+    throttle_scope = "group"
     filter_backends = []
 
     def get_queryset(self):

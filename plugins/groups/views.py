@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from plugins.groups import services
 from plugins.groups.forms import DirectorySearchForm, GroupForm, InviteForm
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal.ratelimit import rate_limit
 
 PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
@@ -78,6 +79,7 @@ def directory(request):
     )
 
 
+@rate_limit("group")
 def create(request):
     if not request.user.has_perm("groups.add_group"):
         raise PermissionDenied
@@ -180,6 +182,7 @@ def delete(request, slug):
 
 
 @require_POST
+@rate_limit("group")
 def join(request, slug):
     group = _group(request, slug)
     try:
@@ -223,6 +226,7 @@ def leave(request, slug):
 
 
 @require_POST
+@rate_limit("follow")
 def follow(request, slug):
     group = _group(request, slug)
     value = request.POST.get("follow_closely") == "1"
@@ -325,6 +329,7 @@ def members(request, slug, invite_form=None):
 
 
 @require_POST
+@rate_limit("group")
 def invite(request, slug):
     group = _group_with_content(request, slug)
     if not services.can_invite(request.user, group):

@@ -228,6 +228,7 @@ class PeopleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     """The people directory. Deactivated people do not exist here (404)."""
 
     serializer_class = PersonSerializer
+    throttle_scope = "upload"
     filter_backends = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 

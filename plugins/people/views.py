@@ -21,6 +21,7 @@ from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from portal.accounts import roles
 from portal.accounts.models import Department
+from portal.ratelimit import rate_limit
 
 PAGE_SIZE = 20
 
@@ -139,6 +140,7 @@ def by_user(request, user_id: int):
     return redirect("people:profile", pk=profile.pk)
 
 
+@rate_limit("upload")
 def edit_me(request):
     """Edit one's own profile: the self-service fields; HR's fields are shown read-only."""
     profile = ensure_profile(request.user)

@@ -79,6 +79,7 @@ class ReactionViewSet(viewsets.GenericViewSet):
     """Reactions of one object; subclassed per reactable model by :func:`register_api`."""
 
     serializer_class = ReactorSerializer
+    throttle_scope = "reaction"
     filter_backends = []
     reactable: registry.Reactable
     target_kwarg: str

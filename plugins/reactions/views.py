@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from plugins.reactions import services
 from plugins.reactions.models import Reaction
 from plugins.reactions.templatetags.reactions_tags import kinds_of
+from portal.ratelimit import rate_limit
 
 
 def is_fetch(request) -> bool:
@@ -23,6 +24,7 @@ def is_fetch(request) -> bool:
 
 
 @require_POST
+@rate_limit("reaction")
 def react(request, content_type_id: int, object_id: int):
     """Choose a reaction; choosing the one you already gave takes it back."""
     target = services.get_target(request.user, content_type_id, object_id)

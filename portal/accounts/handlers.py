@@ -1,10 +1,12 @@
-"""Keep roles in step with the installed apps, and give every new account the employee role."""
+"""Keep roles in step with the installed apps, give every new account the employee role,
+and count failed logins for the lockout."""
 
 from django.apps import apps
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
-from portal.accounts import roles
+from portal.accounts import lockout, roles
 from portal.accounts.models import User
 
 
@@ -21,3 +23,18 @@ def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
 def give_employee_role(sender, instance: User, created: bool, raw: bool = False, **kwargs) -> None:
     if created and not raw:
         roles.assign_role(instance, roles.EMPLOYEE)
+
+
+@receiver(user_login_failed, dispatch_uid="accounts_lockout_failure")
+def count_failed_login(sender, credentials: dict, request=None, **kwargs) -> None:
+    # A refusal because of the lock was logged by the backend and does not lengthen it.
+    if lockout.refused_seconds(request):
+        return
+    identifier = lockout.identifier_from_credentials(credentials)
+    if identifier:
+        lockout.record_failure(identifier, request)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_lockout_success")
+def forget_failed_logins(sender, user: User, request=None, **kwargs) -> None:
+    lockout.clear(user.get_username())

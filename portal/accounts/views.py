@@ -14,17 +14,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from portal.accounts import lockout
 from portal.accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm
 from portal.accounts.services import set_preferred_language
+from portal.ratelimit import rate_limit
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+    rate_limit_scope = "login"
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        seconds = lockout.refused_seconds(self.request)
+        if seconds:
+            # A locked account answers like a rate limit, which clients know how to wait for.
+            response.status_code = 429
+            response["Retry-After"] = str(seconds)
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    rate_limit_scope = "password_reset"
     template_name = "accounts/password_reset.html"
     form_class = PasswordResetForm
     email_template_name = "accounts/password_reset_email.txt"
@@ -35,6 +48,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        # Proving one owns the mailbox ends a lockout at once.
+        lockout.clear(form.user.get_username())
+        return super().form_valid(form)
 
 
 def settings_page(request):
@@ -76,6 +94,7 @@ set_language_public = login_not_required(set_language)
 
 
 @require_POST
+@rate_limit("token")
 def regenerate_token(request):
     Token.objects.filter(user=request.user).delete()
     Token.objects.create(user=request.user)

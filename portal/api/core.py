@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from portal.accounts import lockout
+from portal.accounts.forms import locked_error
 from portal.accounts.models import Department, User
 from portal.accounts.services import set_preferred_language
 from portal.plugins import get_plugins
@@ -71,11 +72,13 @@ class TokenRequestSerializer(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
     def validate(self, attrs):
+        request = self.context.get("request")
         user = authenticate(
-            request=self.context.get("request"),
-            email=attrs["email"].lower(),
-            password=attrs["password"],
+            request=request, email=attrs["email"].lower(), password=attrs["password"]
         )
+        seconds = lockout.refused_seconds(request)
+        if seconds:
+            raise exceptions.Throttled(wait=seconds, detail=locked_error(seconds).messages[0])
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 _("No active account matches this email and password."), code="authorization"
@@ -84,15 +87,12 @@ class TokenRequestSerializer(serializers.Serializer):
         return attrs
 
 
-class TokenThrottle(AnonRateThrottle):
-    rate = "20/min"
-
-
 class TokenView(APIView):
     """Exchange an email and password for an API token (POST), or revoke yours (DELETE)."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [TokenThrottle]
+    # Password guesses through the API share the login pages' budget.
+    throttle_scope = "login"
     serializer_class = TokenRequestSerializer
 
     @extend_schema(

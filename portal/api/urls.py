@@ -3,7 +3,7 @@ Wagtail's pages API, the OpenAPI schema and its interactive docs."""
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from portal.api import core
@@ -42,9 +42,10 @@ urlpatterns = [
     path("v2/", wagtail_api.urls),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs are a page for people: visitors who are not logged in go to the login form.
+    # "Split": Swagger UI's start-up script is a file of its own (?script), not inline code.
     path(
         "docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     path("me/", core.MeView.as_view(), name="api-me"),

@@ -77,9 +77,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.UserLanguageMiddleware",
     "portal.middleware.IntranetLoginRequiredMiddleware",
+    "portal.ratelimit.RateLimitMiddleware",
     "portal.inputs.RejectInvalidTextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -142,6 +145,9 @@ PORTAL_SEARCH_INDEX = os.environ.get("PORTAL_SEARCH_INDEX", "portal-search")
 
 # --- Accounts ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Django's own backend, refusing an account locked by failed logins (portal/accounts/lockout.py).
+AUTHENTICATION_BACKENDS = ["portal.accounts.backends.LockoutBackend"]
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.accounts.forms.AdminLoginForm"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -215,6 +221,10 @@ REST_FRAMEWORK = {
         "portal.api.parsers.FormParser",
         "portal.api.parsers.MultiPartParser",
     ],
+    # Every unsafe request counts against its view's throttle_scope (portal/ratelimit.py).
+    "DEFAULT_THROTTLE_CLASSES": ["portal.ratelimit.WriteThrottle"],
+    # DRF's own throttles, if one is ever used, take REMOTE_ADDR, never X-Forwarded-For.
+    "NUM_PROXIES": 0,
     "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.PortalPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
@@ -251,9 +261,94 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# No page may be framed, except the admin's by the admin (Wagtail's live preview):
+# portal.middleware.SecurityHeadersMiddleware relaxes both headers under /admin/ only.
+X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+#: Browser features no page of the portal uses.
+PORTAL_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+#: Path prefixes served with PORTAL_ADMIN_CONTENT_SECURITY_POLICY and same-origin framing.
+PORTAL_ADMIN_PATH_PREFIXES = ["/admin/"]
+
+# Content-Security-Policy (django-csp): the portal's own pages run no inline script or
+# style; scripts, styles, images and fonts come from the portal itself (user images may be
+# data: URLs in previews), and fetches only go back to it (and its WebSockets).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "frame-src": ["'self'"],
+    }
+}
+# The admin's pages (Wagtail 8): its widgets (date and image choosers, inline panels)
+# still start with inline <script> elements, and its live preview frames the admin's own
+# preview pages. No eval, no other origin (tests/e2e/test_security_policy.py).
+PORTAL_ADMIN_CONTENT_SECURITY_POLICY = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'"],
+    "frame-ancestors": ["'self'"],
+}
+# Avatars of the admin's users are never fetched from another site (privacy, and the CSP).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Rate limits (portal/ratelimit.py) -----------------------------------------------
+#: Addresses or networks of the reverse proxies in front of the portal (comma-separated
+#: in the environment). X-Forwarded-For is believed only from them; empty: REMOTE_ADDR.
+PORTAL_TRUSTED_PROXIES: list[str] = [
+    item.strip() for item in os.environ.get("PORTAL_TRUSTED_PROXIES", "").split(",") if item.strip()
+]
+#: Per scope, the rates (per account, per address) of writes: "N/s", "N/m", "N/h", "N/d"
+#: or "N/10m"; None: no limit on that key. Generous: a person never meets them, a flood
+#: does. Environment: PORTAL_RATE_<SCOPE>="30/m,120/m" (portal/settings/production.py).
+PORTAL_RATE_LIMITS: dict[str, tuple[str | None, str | None]] = {
+    # Password guesses: the login page, the admin's login and API tokens share them.
+    "login": ("10/m", "30/m"),
+    "password_reset": ("5/h", "20/h"),
+    "token": ("10/h", "30/h"),
+    "post": ("30/m", "120/m"),
+    "comment": ("60/m", "240/m"),
+    "reaction": ("120/m", "480/m"),
+    "report": ("10/m", "40/m"),
+    "group": ("30/m", "120/m"),
+    "follow": ("60/m", "240/m"),
+    "bookmark": ("60/m", "240/m"),
+    "vote": ("60/m", "240/m"),
+    "upload": ("20/m", "80/m"),
+    "initiative": ("10/m", "40/m"),
+    "booking": ("30/m", "120/m"),
+    # Any other write.
+    "write": ("120/m", "600/m"),
+}
+#: Scopes of views that are not ours (dotted name of the view's class or function).
+PORTAL_RATE_LIMIT_VIEWS: dict[str, str] = {
+    "wagtail.admin.views.account.LoginView": "login",
+}
+#: HTML paths whose writes are not counted unless their view names a scope: the admin,
+#: where editors upload and save in bursts.
+PORTAL_RATE_LIMIT_EXEMPT_PREFIXES: list[str] = ["/admin/"]
+# django-ratelimit takes the client's address the same way.
+RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
+
+# --- Failed logins (portal/accounts/lockout.py) --------------------------------------
+PORTAL_LOGIN_LOCKOUT_FAILURES = int(os.environ.get("PORTAL_LOGIN_LOCKOUT_FAILURES", "5"))
+PORTAL_LOGIN_LOCKOUT_SECONDS = 60
+PORTAL_LOGIN_LOCKOUT_MAX_SECONDS = 15 * 60
+PORTAL_LOGIN_FAILURES_MEMORY_SECONDS = 60 * 60
 
 LOGGING = {
     "version": 1,
@@ -261,6 +356,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Failed logins, lockouts and rate limits: account and address, never a password.
+        "portal.security": {"level": "INFO"},
         "daphne": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},

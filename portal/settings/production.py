@@ -4,7 +4,9 @@ Required: SECRET_KEY, ALLOWED_HOSTS. Optional: DATABASE_URL (default: SQLite in 
 REDIS_URL (cache and real-time layer), ELASTICSEARCH_URL (search), PORTAL_BASE_URL,
 EMAIL_HOST / EMAIL_PORT / EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS /
 DEFAULT_FROM_EMAIL, SECURE_SSL_REDIRECT (default on), SECURE_HSTS_SECONDS,
-CSRF_TRUSTED_ORIGINS, PORTAL_THEME, PORTAL_PLUGINS_EXCLUDE.
+CSRF_TRUSTED_ORIGINS, PORTAL_THEME, PORTAL_PLUGINS_EXCLUDE, PORTAL_TRUSTED_PROXIES,
+PORTAL_RATE_<SCOPE> (e.g. PORTAL_RATE_LOGIN="10/m,30/m": per account, per address; "none"
+lifts one), PORTAL_LOGIN_LOCKOUT_FAILURES.
 """
 
 import os
@@ -13,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import DATABASES
+from portal.settings.base import DATABASES, PORTAL_RATE_LIMITS
 
 
 def env_list(name: str) -> list[str]:
@@ -87,6 +89,20 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
-# Wagtail's live preview frames pages of the same origin, so framing stays SAMEORIGIN
-# (set in base.py) rather than DENY, and the deploy check about it is silenced knowingly.
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+
+
+def env_rates(scope: str, default: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    value = os.environ.get(f"PORTAL_RATE_{scope.upper()}")
+    if value is None:
+        return default
+    rates = [item.strip() for item in value.split(",")]
+    if len(rates) != 2:
+        raise ImproperlyConfigured(
+            f"PORTAL_RATE_{scope.upper()}: two rates, per account and per address "
+            '(e.g. "30/m,120/m"; "none" for no limit).'
+        )
+    account, address = (None if rate.lower() == "none" else rate for rate in rates)
+    return account, address
+
+
+PORTAL_RATE_LIMITS = {scope: env_rates(scope, rates) for scope, rates in PORTAL_RATE_LIMITS.items()}

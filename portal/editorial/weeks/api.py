@@ -143,6 +143,7 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
     """Themed weeks the user may see, the running one first. Others do not exist (404)."""
 
     serializer_class = WeekSerializer
+    throttle_scope = "initiative"
     filter_backends = []
 
     def get_queryset(self):

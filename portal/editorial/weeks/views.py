@@ -15,9 +15,11 @@ from portal import visibility
 from portal.editorial.weeks import services
 from portal.editorial.weeks.forms import InitiativeForm
 from portal.editorial.weeks.models import Initiative
+from portal.ratelimit import rate_limit
 
 
 @require_POST
+@rate_limit("initiative")
 def submit_initiative(request, week):
     """Submit the week page's form; on errors, show the page again with them (400)."""
     form = InitiativeForm(request.POST, request.FILES)

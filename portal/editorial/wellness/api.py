@@ -178,6 +178,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Wellness sessions (sport, relaxation) and booking a place in them."""
 
     serializer_class = SessionSerializer
+    throttle_scope = "booking"
     filter_backends = []
 
     def get_queryset(self):

@@ -10,8 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from portal.editorial.wellness import ics, services
+from portal.ratelimit import rate_limit
 
 
+@rate_limit("booking")
 def book(session, request):
     """Book a place (or join the waiting list), then back to the page with a message."""
     if request.method != "POST":
@@ -43,6 +45,7 @@ def book(session, request):
     return redirect(_next_url(request, session))
 
 
+@rate_limit("booking")
 def cancel(session, request):
     """Cancel one's place or leave the waiting list, then back with a message."""
     if request.method != "POST":

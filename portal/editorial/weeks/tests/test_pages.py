@@ -138,7 +138,7 @@ class TestWeekPage:
         assert "Bike workshop" in html
         assert "My idea, pending" in html and "Pending approval" in html
         assert "Colleague&#x27;s idea" not in html and "Colleague's idea" not in html
-        assert f"--week-colour: {week.colour}" in html
+        assert f'data-week-colour="{week.colour}"' in html
 
     def test_a_restricted_week_is_a_404_for_outsiders(self, logged_in, week, departments):
         restrict_to_department(week, departments["sales"])

@@ -1,6 +1,12 @@
 /* Small progressive enhancements; every page works without JavaScript. */
 (function () {
   "use strict";
+  // Colours chosen by editors (a themed week's accent) come as data attributes and become
+  // CSS custom properties here: the Content-Security-Policy forbids style attributes.
+  document.querySelectorAll("[data-week-colour]").forEach(function (element) {
+    element.style.setProperty("--week-colour", element.getAttribute("data-week-colour"));
+  });
+
   // The menu button on small screens.
   var toggle = document.querySelector("[data-nav-toggle]");
   var nav = document.getElementById("site-nav");
