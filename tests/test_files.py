@@ -201,3 +201,28 @@ def test_the_demo_runs_without_debug_unless_a_developer_asks(value, expected, tm
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
     )
     assert found.stdout.strip() == expected
+
+
+# --- Files stored before: the data migrations ----------------------------------------
+
+
+def test_files_on_public_media_move_to_the_private_storage_re_encoded(db, employee):
+    from plugins.groups.models import Group
+
+    public, private = storages["default"], storages["private"]
+    legacy = public.save("groups/covers/2024/cover.html", ContentFile(polyglot_bytes("GIF")))
+    page = public.save("groups/covers/2024/page.png", ContentFile(PAYLOAD))
+    kept = Group.objects.create(name="Old", slug="old")
+    emptied = Group.objects.create(name="Page", slug="page")
+    Group.objects.filter(pk=kept.pk).update(cover=legacy)
+    Group.objects.filter(pk=emptied.pk).update(cover=page)
+
+    assert files.secure_stored_images(Group, "cover") == 2
+    kept.refresh_from_db()
+    emptied.refresh_from_db()
+    assert kept.cover.name.startswith("groups/covers/") and kept.cover.name.endswith(".gif")
+    assert PAYLOAD not in private.open(kept.cover.name).read()
+    assert not emptied.cover
+    assert not public.exists(legacy) and not public.exists(page)
+    # Run again (a second migrate, a file already moved): nothing changes.
+    assert files.secure_stored_images(Group, "cover") == 0
