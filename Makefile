@@ -24,6 +24,8 @@ run: install
 	$(DEV) $(PY) manage.py migrate --noinput
 	$(DEV) $(PY) manage.py load_demo
 	@echo "The portal is at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
+	@# Served without DEBUG, as in production; PORTAL_DEBUG=1 make run shows Django's debug pages.
+	@if [ "$${PORTAL_DEBUG:-}" = 1 ]; then echo "DEBUG is on (PORTAL_DEBUG=1): never expose this server."; fi
 	@# Scheduled publishing: publish and unpublish pages whose time has come, every minute.
 	@# The loop stops by itself once the server (which takes over the shell's PID) is gone.
 	$(DEV) sh -c 'server=$$$$; \

@@ -1,7 +1,10 @@
 """ASGI entry point: HTTP through Django, WebSockets under /ws/ through Channels.
 
-`make run` serves this with daphne. Static files are served by the app itself when
-``PORTAL_SERVE_FILES`` is on (the default for one machine)."""
+`make run` serves this with daphne. When ``PORTAL_SERVE_FILES`` is on (the default for one
+machine) the app serves static files itself (Django's static files handler, which works
+without DEBUG) and public media through :func:`portal.files.serve_media` (see
+portal/urls.py); files with an audience are always served by :func:`portal.files.serve_private`,
+DEBUG or not, whoever serves the rest."""
 
 import os
 

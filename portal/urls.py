@@ -2,12 +2,12 @@
 (mounted under /<label>/ and namespaced by its label) and, last, Wagtail's pages."""
 
 from django.conf import settings
-from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import files
 from portal.core import views
 from portal.plugins import plugin_submodules
 
@@ -26,11 +26,15 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
+    # Files that belong to content with an audience: always through the policy.
+    path("files/<str:key>/<str:pk>/<str:filename>", files.serve_private, name="portal-file"),
     *plugin_urlpatterns(),
 ]
 
-if getattr(settings, "PORTAL_SERVE_FILES", False):
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if getattr(settings, "PORTAL_SERVE_FILES", False) and settings.MEDIA_URL.startswith("/"):
+    # Public media (Wagtail's images) with safe headers, DEBUG or not (portal.files).
+    media = settings.MEDIA_URL.strip("/")
+    urlpatterns += [re_path(rf"^{media}/(?P<path>.+)$", files.serve_media, name="portal-media")]
 
 urlpatterns += [path("", include(wagtail_urls))]
 

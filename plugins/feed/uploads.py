@@ -1,11 +1,14 @@
 """Attachments of posts: what may be uploaded, and storing it on the private storage.
 
 Files are judged by their content before their name: an image is what Pillow reads as a
-JPEG, PNG, GIF or WEBP (whatever it is called); any other file needs one of the document
-extensions the portal accepts (``WAGTAILDOCS_EXTENSIONS``). Everything else (programs,
-HTML, SVG, a ``.png`` that is not an image) is refused, with a message naming the file and
-the rule, and :func:`validate` checks every file before :func:`save` stores any, so a
-refused file leaves nothing behind.
+JPEG, PNG, GIF or WEBP (whatever it is called), and is stored re-encoded (pixels only:
+a script hidden in it is gone) under a generated name of its format; any other file needs
+one of the document extensions the portal accepts (``WAGTAILDOCS_EXTENSIONS``) and is
+stored under a generated name with that extension, its own name kept for display only
+(bounded in bytes, see :mod:`portal.files`). Everything else (programs, HTML, SVG, a
+``.png`` that is not an image) is refused, with a message naming the file and the rule,
+and :func:`validate` checks every file before :func:`save` stores any, so a refused file
+leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -17,13 +20,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from PIL import Image
 
 from plugins.feed.models import Attachment
-from portal.files import image_format
+from portal import files
 
 #: The image formats shown inline, by Pillow's name, with their content type.
 IMAGE_TYPES = {
@@ -63,15 +64,13 @@ class Upload:
     is_image: bool
     width: int | None = None
     height: int | None = None
+    #: The generated name it is stored under (``<hex>.<ext>``), never the client's.
+    storage_name: str = ""
 
 
 def _display_name(upload) -> str:
-    name = os.path.basename(str(getattr(upload, "name", "") or "").replace("\\", "/")).strip()
-    return name[:255] or _("file")
-
-
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    max_bytes = Attachment._meta.get_field("name").max_length
+    return files.display_name(getattr(upload, "name", ""), _("file"), max_bytes=max_bytes)
 
 
 def _size(upload) -> int:
@@ -84,26 +83,14 @@ def _size(upload) -> int:
     return size
 
 
-def _dimensions(upload) -> tuple[int | None, int | None]:
-    position = upload.tell()
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            return image.width, image.height
-    except (OSError, ValueError):
-        return None, None
-    finally:
-        upload.seek(position)
-
-
 def check_file(upload) -> Upload:
     """One file, checked; raises ``ValidationError({"files": [message]})``."""
     name = _display_name(upload)
     size = _size(upload)
     if size <= 0:
         raise ValidationError({"files": [_("“%(name)s” is empty.") % {"name": name}]})
-    found = image_format(upload)
-    extension = _extension(name)
+    found = files.image_format(upload)
+    extension = files.extension_of(name)
     if found in IMAGE_TYPES:
         if size > max_image_bytes():
             raise ValidationError(
@@ -118,8 +105,20 @@ def check_file(upload) -> Upload:
                     ]
                 }
             )
-        width, height = _dimensions(upload)
-        return Upload(upload, name, size, IMAGE_TYPES[found], True, width, height)
+        try:
+            clean = files.reencode_image(upload, IMAGE_TYPES)
+        except files.ImageRefused as refusal:
+            raise ValidationError({"files": [_image_refusal(name, refusal)]}) from refusal
+        return Upload(
+            clean,
+            files.display_name(_renamed(name, clean), _("file")),
+            clean.size,
+            clean.content_type,
+            True,
+            clean.width,
+            clean.height,
+            storage_name=clean.name,
+        )
     if extension in IMAGE_EXTENSIONS:
         raise ValidationError(
             {
@@ -155,7 +154,29 @@ def check_file(upload) -> Upload:
             }
         )
     content_type = mimetypes.guess_type(f"file.{extension}")[0] or "application/octet-stream"
-    return Upload(upload, name, size, content_type, False)
+    return Upload(
+        upload, name, size, content_type, False, storage_name=files.storage_name(extension)
+    )
+
+
+def _image_refusal(name: str, refusal: files.ImageRefused) -> str:
+    if refusal.reason == "pixels":
+        return _("The image “%(name)s” has too many pixels (at most %(limit)d million).") % {
+            "name": name,
+            "limit": files.MAX_IMAGE_PIXELS // 1_000_000,
+        }
+    return _("“%(name)s” is not a valid image (JPEG, PNG, GIF or WEBP).") % {"name": name}
+
+
+def _renamed(name: str, clean: files.CleanImage) -> str:
+    """The display name of an image with the extension of its real format: a GIF sent as
+    ``cover.html`` is downloaded as ``cover.gif``."""
+    extension = clean.name.rsplit(".", 1)[-1]
+    given = files.extension_of(name)
+    if given == extension or (given == "jpeg" and extension == "jpg"):
+        return name
+    stem = name.rsplit(".", 1)[0] if given else name
+    return f"{stem}.{extension}"
 
 
 def validate(files, *, existing: int = 0) -> list[Upload]:
@@ -199,7 +220,7 @@ def save(post, uploads: list[Upload], stored: list | None = None) -> list[Attach
             position=position + offset,
         )
         upload.file.seek(0)
-        attachment.file.save(get_valid_filename(upload.name) or "file", upload.file, save=False)
+        attachment.file.save(upload.storage_name, upload.file, save=False)
         if stored is not None:
             stored.append(attachment.file.name)
         attachment.save()

@@ -77,13 +77,14 @@ class GroupForm(forms.Form):
             raise ValidationError(error.message_dict["tags"]) from error
 
     def clean_cover(self):
+        """The new cover, checked and re-encoded (the service takes it as is); ``False``
+        to remove the cover, None to keep it."""
         cover = self.cleaned_data.get("cover")
-        if cover:
-            try:
-                services.validate_cover(cover)
-            except ValidationError as error:
-                raise ValidationError(error.message_dict["cover"]) from error
-        return cover
+        if cover is False or not cover:
+            return cover
+        if cover == self.initial.get("cover"):
+            return None
+        return services.validate_cover(cover, field=None)
 
 
 class InviteForm(forms.Form):

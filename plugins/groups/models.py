@@ -16,6 +16,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from portal import links
+from portal.files import PrivateImageField
 
 
 class GroupTag(TaggedItemBase):
@@ -37,7 +38,8 @@ class Group(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("address"), max_length=140, unique=True, allow_unicode=False)
     description = models.TextField(_("description"), blank=True, max_length=5000)
-    cover = models.ImageField(_("cover image"), upload_to="groups/covers/%Y/", blank=True)
+    #: On the private storage, served to those who may see the group (portal.files).
+    cover = PrivateImageField(_("cover image"), upload_to="groups/covers/%Y/", blank=True)
     privacy = models.CharField(
         _("privacy"), max_length=10, choices=PRIVACY_CHOICES, default=PUBLIC, db_index=True
     )

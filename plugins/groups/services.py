@@ -29,8 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
-from portal import notifications, signals, visibility
-from portal.files import image_format
+from portal import files, notifications, signals, visibility
 
 MAX_COVER_BYTES = 5 * 1024 * 1024
 COVER_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -223,19 +222,20 @@ def _role_order():
 # --- Validation -------------------------------------------------------------------------
 
 
-def validate_cover(cover) -> None:
-    """A cover is a JPEG, PNG, WebP or GIF image of at most 5 MB, judged by its content."""
-    if cover is None:
-        return
-    if getattr(cover, "size", 0) > MAX_COVER_BYTES:
-        raise ValidationError(
-            {"cover": _("The cover image is too large: at most 5 MB.")}, code="file_too_large"
-        )
-    if image_format(cover) not in COVER_FORMATS:
-        raise ValidationError(
-            {"cover": _("The cover must be a JPEG, PNG, WebP or GIF image.")},
-            code="invalid_image",
-        )
+def validate_cover(cover, field: str | None = "cover") -> files.CleanImage | None:
+    """A cover is a JPEG, PNG, WebP or GIF image of at most 5 MB, judged by its content;
+    returns it re-encoded under a safe name (see :func:`portal.files.clean_image`), or
+    raises ``ValidationError`` on ``field``."""
+    if not cover:
+        return None
+    return files.clean_image(
+        cover,
+        formats=COVER_FORMATS,
+        max_bytes=MAX_COVER_BYTES,
+        invalid_message=_("The cover must be a JPEG, PNG, WebP or GIF image."),
+        too_large_message=_("The cover image is too large: at most 5 MB."),
+        field=field,
+    )
 
 
 def clean_tags(tags) -> list[str]:
@@ -388,8 +388,8 @@ def create_group(user, *, name, description="", privacy=Group.PUBLIC, tags=(), c
         privacy=values["privacy"],
         created_by=user,
     )
-    if cover:
-        group.cover = cover
+    if values["cover"]:
+        group.cover = values["cover"]
     group.save()
     if values["tags"]:
         group.tags.set(values["tags"])
@@ -446,16 +446,15 @@ def update_group(user, group: Group, **changes) -> Group:
     cover = changes.get("cover")
     if cover:
         try:
-            validate_cover(cover)
+            cover = validate_cover(cover)
         except ValidationError as error:
             errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    if cover:
-        group.cover = cover
-    elif cover is False and group.cover:
-        group.cover.delete(save=False)
-        group.cover = ""
+    if cover or (cover is False and group.cover):
+        # The old file goes once the change is committed; its URL answers 404 at once.
+        files.delete_on_commit(group.cover.storage, group.cover.name)
+        group.cover = cover or ""
     group.save()
     if tags is not None:
         group.tags.set(tags, clear=True)
@@ -471,8 +470,7 @@ def delete_group(user, group: Group) -> None:
         raise PermissionDenied(_("A department group follows the org chart and stays."))
     if not (is_owner(user, group) or user.has_perm("groups.delete_group")):
         raise PermissionDenied(_("Only the group's owners may delete it."))
-    if group.cover:
-        group.cover.delete(save=False)
+    files.delete_on_commit(group.cover.storage, group.cover.name)
     group.delete()
     visibility.forget_tokens(user)
 

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+from portal import files
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
 
@@ -174,12 +176,9 @@ class MyProfileSerializer(PersonDetailSerializer):
     def validate_photo(self, photo):
         if photo:
             try:
-                validate_photo(photo)
-            except Exception as error:  # Django's ValidationError
-                messages = getattr(error, "messages", None)
-                if messages is None:
-                    raise
-                raise serializers.ValidationError(messages) from error
+                return validate_photo(photo)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
         return photo
 
     def validate_bio(self, value: str) -> str:
@@ -192,7 +191,7 @@ class MyProfileSerializer(PersonDetailSerializer):
             instance = super().update(instance, validated_data)
             if photo_given:
                 if instance.photo:
-                    instance.photo.delete(save=False)
+                    files.delete_on_commit(instance.photo.storage, instance.photo.name)
                 instance.photo = photo or ""
                 instance.save(update_fields=["photo", "updated_at"])
         return instance

@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plugins.people.models import LanguageTag, Profile, SkillTag
-from portal import visibility
+from portal import files, visibility
 from portal.accounts.models import Department, User
-from portal.files import image_format
 
 #: At most this many bytes for an uploaded photo.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -24,14 +22,16 @@ PHOTO_FORMATS = ("JPEG", "PNG", "WEBP")
 NEW_ARRIVAL_DAYS = 90
 
 
-def validate_photo(upload) -> None:
-    """Raise ``ValidationError`` unless ``upload`` is a JPEG, PNG or WebP of 5 MB at most."""
-    if upload.size > MAX_PHOTO_BYTES:
-        raise ValidationError(_("The photo must be 5 MB or smaller."), code="too_large")
-    if image_format(upload) not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
-        )
+def validate_photo(upload) -> files.CleanImage:
+    """``upload`` re-encoded under a safe name (:func:`portal.files.clean_image`); raises
+    ``ValidationError`` unless it is a JPEG, PNG or WebP of 5 MB at most."""
+    return files.clean_image(
+        upload,
+        formats=PHOTO_FORMATS,
+        max_bytes=MAX_PHOTO_BYTES,
+        invalid_message=_("The photo must be a JPEG, PNG or WebP image."),
+        too_large_message=_("The photo must be 5 MB or smaller."),
+    )
 
 
 def visible_profiles(user) -> QuerySet[Profile]:
@@ -149,5 +149,12 @@ class ProfileForm(forms.ModelForm):
         photo = self.cleaned_data.get("photo")
         upload = self.files.get(self.add_prefix("photo"))
         if photo and upload is not None:
-            validate_photo(upload)
+            return validate_photo(upload)
         return photo
+
+    def save(self, commit=True):
+        # A replaced or removed photo goes once the change is committed.
+        if "photo" in self.changed_data and self.initial.get("photo"):
+            old = self.initial["photo"]
+            files.delete_on_commit(old.storage, old.name)
+        return super().save(commit)

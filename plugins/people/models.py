@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from portal.files import PrivateImageField
+
 
 class SkillTag(TaggedItemBase):
     content_object = models.ForeignKey(
@@ -61,7 +63,10 @@ class Profile(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     bio = models.TextField(_("short bio"), max_length=1000, blank=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="people/photos/", blank=True)
+    #: On the private storage, served to those who may see the person (portal.files).
+    photo = PrivateImageField(
+        _("photo"), upload_to="people/photos/", blank=True, visibility_through="user"
+    )
     skills = TaggableManager(
         through=SkillTag, blank=True, verbose_name=_("skills"), related_name="skilled_profiles"
     )

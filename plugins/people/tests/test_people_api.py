@@ -267,13 +267,18 @@ def image(fmt: str, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def test_patch_me_photo_upload(employee_client, employee):
+def test_patch_me_photo_upload(employee_client, employee, client):
     response = employee_client.patch(
         "/api/people/me/", {"photo": image("WEBP", "me.webp")}, format="multipart"
     )
     assert response.status_code == 200, response.json()
-    assert "/media/people/photos/" in response.json()["photo_url"]
+    # Served through the policy, under a generated name of the detected format.
+    url = response.json()["photo_url"]
+    assert "/files/people.profile.photo/" in url and url.endswith(".webp")
     assert "photo" not in response.json()["completeness"]["missing"]
+    client.force_login(employee)
+    served = client.get(url.removeprefix("http://testserver"))
+    assert served.status_code == 200 and served["Content-Type"] == "image/webp"
 
 
 @pytest.mark.parametrize(

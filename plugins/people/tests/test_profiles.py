@@ -114,7 +114,8 @@ def test_initials_are_escaped_in_the_svg(employee):
 
 def test_an_uploaded_photo_replaces_the_default(employee):
     profile = complete(employee.profile)
-    assert avatars.photo_url(profile).startswith("/media/people/photos/")
+    # Served through the policy (portal.files), never from public media.
+    assert avatars.photo_url(profile).startswith(f"/files/people.profile.photo/{profile.pk}/")
 
 
 def test_default_photo_of_a_deactivated_person_is_not_found(logged_in, colleague):
@@ -146,7 +147,7 @@ def test_a_photo_over_5_mb_is_refused(monkeypatch):
     upload.size = forms.MAX_PHOTO_BYTES + 1
     with pytest.raises(ValidationError) as error:
         forms.validate_photo(upload)
-    assert error.value.code == "too_large"
+    assert error.value.code == "file_too_large"
 
 
 # --- the edit page --------------------------------------------------------------------

@@ -129,7 +129,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
     def validate_photo(self, photo):
         if photo:
             try:
-                services.validate_photo(photo)
+                return services.validate_photo(photo)
             except DjangoValidationError as error:
                 raise serializers.ValidationError(error.messages) from error
         return photo

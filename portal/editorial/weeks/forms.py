@@ -31,8 +31,6 @@ class InitiativeForm(forms.Form):
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
         if photo:
-            try:
-                services.validate_photo(photo)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(error.messages) from error
+            # Checked and re-encoded once here; the service takes the clean image as is.
+            return services.validate_photo(photo)
         return photo

@@ -26,6 +26,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.core.models import AUDIENCE_PANELS, BodyBlock
+from portal.files import PrivateImageField
 
 colour_validator = RegexValidator(
     r"^#[0-9a-fA-F]{6}$",
@@ -192,8 +193,8 @@ class ThemedWeekItem(Orderable):
 
 
 def initiative_photo_path(instance: Initiative, filename: str) -> str:
-    """Photos get a random name (kept out of guessable URLs), with the extension of the
-    format Pillow recognised (set by the services)."""
+    """Photos get a random name, with the extension of the format Pillow recognised and
+    re-encoded (the name :func:`portal.files.clean_image` gives)."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"weeks/initiatives/{uuid.uuid4().hex}.{extension}"
 
@@ -224,7 +225,8 @@ class Initiative(models.Model):
     )
     title = models.CharField(_("title"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    photo = models.ImageField(
+    #: On the private storage, served to those who may see the initiative (portal.files).
+    photo = PrivateImageField(
         _("photo"), upload_to=initiative_photo_path, blank=True, max_length=200
     )
     status = models.CharField(

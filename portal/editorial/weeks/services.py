@@ -13,9 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from portal import visibility
+from portal import files, visibility
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
-from portal.files import image_format
 
 #: Largest photo an employee may upload, in bytes.
 MAX_PHOTO_SIZE = 5 * 1024 * 1024
@@ -167,24 +166,20 @@ def featured_initiatives(user, week: ThemedWeekPage, limit: int = 2) -> list[Ini
     )
 
 
-def validate_photo(photo) -> str:
+def validate_photo(photo) -> files.CleanImage:
     """Check an uploaded photo by its content, not its name: at most
     :data:`MAX_PHOTO_SIZE` bytes, and a JPEG, PNG or WebP image Pillow can read.
 
-    Returns the file extension of the detected format; raises ``ValidationError``
-    (whose messages name the photo) otherwise."""
-    if photo.size is not None and photo.size > MAX_PHOTO_SIZE:
-        raise ValidationError(
-            _("The photo is too large (%(size)s MB at most).")
-            % {"size": MAX_PHOTO_SIZE // (1024 * 1024)},
-            code="file_too_large",
-        )
-    detected = image_format(photo)
-    if detected not in PHOTO_FORMATS:
-        raise ValidationError(
-            _("The photo must be a JPEG, PNG or WebP image."), code="invalid_image"
-        )
-    return PHOTO_FORMATS[detected]
+    Returns it re-encoded under a safe name (:func:`portal.files.clean_image`); raises
+    ``ValidationError`` (whose messages name the photo) otherwise."""
+    return files.clean_image(
+        photo,
+        formats=PHOTO_FORMATS,
+        max_bytes=MAX_PHOTO_SIZE,
+        invalid_message=_("The photo must be a JPEG, PNG or WebP image."),
+        too_large_message=_("The photo is too large (%(size)s MB at most).")
+        % {"size": MAX_PHOTO_SIZE // (1024 * 1024)},
+    )
 
 
 def submit_initiative(
@@ -200,10 +195,9 @@ def submit_initiative(
     title = (title or "").strip()
     if not title:
         errors["title"] = [_("Give your initiative a title.")]
-    extension = None
     if photo is not None:
         try:
-            extension = validate_photo(photo)
+            photo = validate_photo(photo)
         except ValidationError as error:
             errors["photo"] = error.messages
     if errors:
@@ -211,7 +205,6 @@ def submit_initiative(
     initiative = Initiative(week=week, author=user, title=title, description=description or "")
     initiative.full_clean(exclude=["photo", "week", "author"])
     if photo is not None:
-        photo.name = f"photo.{extension}"
         initiative.photo = photo
     try:
         with transaction.atomic():

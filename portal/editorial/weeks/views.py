@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from portal import visibility
+from portal import files, visibility
 from portal.editorial.weeks import services
 from portal.editorial.weeks.forms import InitiativeForm
 from portal.editorial.weeks.models import Initiative
@@ -54,8 +52,5 @@ def initiative_photo(request, week, initiative_id: int):
     )
     if initiative is None or not initiative.photo:
         raise Http404
-    content_type = mimetypes.guess_type(initiative.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(initiative.photo.open("rb"), content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    handle = files.open_stored(initiative.photo.storage, initiative.photo.name)
+    return files.file_response(handle, stored_name=initiative.photo.name)

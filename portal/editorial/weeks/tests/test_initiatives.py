@@ -313,4 +313,5 @@ class TestPhotoCheck:
         with pytest.raises(ValidationError) as error:
             services.validate_photo(big)
         assert "too large" in error.value.messages[0]
-        assert services.validate_photo(png_upload()) == "png"
+        clean = services.validate_photo(png_upload())
+        assert clean.format == "PNG" and clean.name.endswith(".png")

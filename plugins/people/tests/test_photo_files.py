@@ -1,0 +1,87 @@
+"""Profile photos as files: an HTML polyglot is refused or stored re-encoded under a safe
+name, served so that it cannot run, only to people who may see the person."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import storages
+from django.test import Client
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from plugins.people.models import Profile
+from plugins.people.services import ensure_profile
+from tests.uploads import (
+    ACTIVE_NAMES,
+    LONG_NAMES,
+    assert_cannot_run,
+    assert_same_404,
+    image_upload,
+    polyglot,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def patch_photo(user, upload):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client.patch("/api/people/me/", {"photo": upload}, format="multipart")
+
+
+@pytest.mark.parametrize("name", ACTIVE_NAMES)
+@pytest.mark.parametrize("fmt", ["GIF", "PNG", "JPEG"])
+def test_a_polyglot_photo_through_the_api_is_refused_or_re_encoded(employee, colleague, name, fmt):
+    response = patch_photo(employee, polyglot(name, fmt))
+    photo = Profile.objects.get(user=employee).photo
+    if response.status_code == 400:
+        assert "photo" in response.json()["errors"] and not photo
+        return
+    assert response.status_code == 200 and fmt != "GIF"
+    assert photo.name.rsplit(".", 1)[-1] in {"png", "jpg"}
+    assert_cannot_run(browser(colleague).get(photo.url))
+
+
+@pytest.mark.parametrize("name", ACTIVE_NAMES)
+@pytest.mark.parametrize("fmt", ["GIF", "PNG"])
+def test_a_polyglot_photo_through_the_form_is_refused_or_re_encoded(employee, name, fmt):
+    ensure_profile(employee)
+    response = browser(employee).post(
+        reverse("people:edit_me"),
+        {"phone": "", "bio": "", "skills": "", "languages": "", "photo": polyglot(name, fmt)},
+    )
+    photo = Profile.objects.get(user=employee).photo
+    if response.status_code == 200:
+        assert "field--error" in response.content.decode() and not photo
+        return
+    assert response.status_code == 302 and photo.name.endswith(".png")
+    assert_cannot_run(browser(employee).get(photo.url))
+
+
+@pytest.mark.parametrize("stem", LONG_NAMES)
+def test_photo_names_too_long_once_encoded_give_a_clean_result(employee, stem):
+    response = patch_photo(employee, image_upload(f"{stem}.png"))
+    assert response.status_code == 200, response.json()
+    name = Profile.objects.get(user=employee).photo.name
+    assert name.startswith("people/photos/") and len(name.encode("utf-8")) < 60
+
+
+def test_a_photo_is_private_and_gone_with_its_person(employee, colleague):
+    assert patch_photo(employee, image_upload("me.png")).status_code == 200
+    photo = Profile.objects.get(user=employee).photo
+    assert storages["private"].exists(photo.name) and not storages["default"].exists(photo.name)
+    missing = reverse("portal-file", args=["people.profile.photo", photo.instance.pk, "x.png"])
+    assert_cannot_run(browser(colleague).get(photo.url))
+    anonymous = browser()
+    assert_same_404(anonymous.get(photo.url), anonymous.get(missing))
+    employee.is_active = False
+    employee.save()
+    client = browser(colleague)
+    assert_same_404(client.get(photo.url), client.get(missing))
