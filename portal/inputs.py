@@ -85,9 +85,9 @@ class RejectInvalidTextMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        from portal.middleware import _is_api_view
+        from portal.middleware import is_api_view
 
-        api = _is_api_view(view_func)
+        api = is_api_view(view_func)
         field = invalid_field(request.GET)
         if field is None and not api and request.content_type in FORM_CONTENT_TYPES:
             field = invalid_field(request.POST)
