@@ -10,6 +10,7 @@ savepoint rolled back after it.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -249,18 +250,20 @@ UNCOUNTED_TABLES = {"django_session"}
 
 
 @cache
+def _counted_tables() -> tuple[str, ...]:
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+    return tuple(sorted(tables - UNCOUNTED_TABLES))
+
+
+@cache
 def _count_sql() -> str:
-    tables = sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_models()
-            if model._meta.managed and not model._meta.proxy
-        }
-        - UNCOUNTED_TABLES
-    )
     quote = connection.ops.quote_name
     # The table names come from the model registry, not from a request.
-    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)  # noqa: S608
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in _counted_tables())  # noqa: S608
     return f"SELECT {counts}"  # noqa: S608
 
 
@@ -268,6 +271,44 @@ def row_counts() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_count_sql())
         return cursor.fetchone()
+
+
+#: Rows the connection inserted, updated or deleted in the counted tables so far in this
+#: transaction (PostgreSQL's statistics of the transaction count its savepoints' too).
+POSTGRESQL_WRITES = """
+    SELECT COALESCE(SUM(pg_stat_get_xact_tuples_inserted(t)
+        + pg_stat_get_xact_tuples_updated(t) + pg_stat_get_xact_tuples_deleted(t)), 0)
+    FROM unnest(%s::regclass[]) AS t
+"""
+_unknown_writes = itertools.count()
+
+
+def writes() -> int:
+    """A number that grows whenever the connection writes a row: one cheap query, where
+    counting the rows of every table costs milliseconds on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            cursor.execute(POSTGRESQL_WRITES, [[quote(t) for t in _counted_tables()]])
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        else:  # no such counter: every call says "written", and the rows are counted
+            return next(_unknown_writes)
+        return cursor.fetchone()[0]
+
+
+def in_savepoint(call):
+    """``call()`` in a savepoint rolled back after it: its result, and whether it left a
+    table with another number of rows. The rows are counted only when something was
+    written: with it, then without it (rolled back, the tables hold what they held)."""
+    savepoint = transaction.savepoint()
+    try:
+        written = writes()
+        result = call()
+        after = row_counts() if writes() != written else None
+    finally:
+        transaction.savepoint_rollback(savepoint)
+    return result, after is not None and row_counts() != after
 
 
 class Prober:
@@ -278,22 +319,18 @@ class Prober:
         self.caplog = caplog
 
     def send(self, method: str, url: str, *, body=None, raw=None, content_type=None, **kw):
-        before = row_counts()
-        savepoint = transaction.savepoint()
-        try:
+        def request():
             if raw is not None or body is not None:
                 data = raw if raw is not None else json.dumps(body)
-                response = self.client.generic(
+                return self.client.generic(
                     method, url, data, content_type or "application/json", **kw
                 )
-            elif content_type == "multipart":
+            if content_type == "multipart":
                 form = kw.pop("form")
-                response = getattr(self.client, method.lower())(url, form, format="multipart")
-            else:
-                response = self.client.generic(method, url, **kw)
-            changed = row_counts() != before
-        finally:
-            transaction.savepoint_rollback(savepoint)
+                return getattr(self.client, method.lower())(url, form, format="multipart")
+            return self.client.generic(method, url, **kw)
+
+        response, changed = in_savepoint(request)
         where = f"{method} {url} {str(body if body is not None else raw)[:120]!r}"
         assert response.status_code < 500, f"{where}: {response.status_code}"
         refused_by_db = [r for r in self.caplog.records if r.name == "portal.api.errors"]
@@ -504,6 +541,22 @@ def test_every_route_aims_at_a_real_object(admin_client):
     paths = sorted({path for path, _method in endpoints() if "{" in path})
     aimless = [path for path in paths if str(MISSING_ID) in real_url(admin_client, path)]
     assert not aimless
+
+
+def test_the_prober_sees_stored_rows(world, db):
+    """What tells a refused request that stored something from one that did not."""
+    from portal.accounts.models import Department
+
+    def store():
+        return Department.objects.create(name="Probe", code="PRB")
+
+    def rename():
+        return Department.objects.filter(code="OPS").update(name="Ops")
+
+    assert in_savepoint(store)[1]
+    assert not in_savepoint(rename)[1]  # written, but no table has another number of rows
+    assert not in_savepoint(Department.objects.count)[1]
+    assert not Department.objects.filter(code="PRB").exists()
 
 
 def test_every_write_endpoint_is_probed():
