@@ -3,12 +3,14 @@ JSON error body naming what was wrong, and nothing stored.
 
 The endpoints come from the URL resolver (drf-spectacular's enumerator walks it), their
 fields from the OpenAPI schema built from the same views, so an endpoint added tomorrow is
-covered without touching this file. The demo company is loaded once for the module, in a
-transaction rolled back at the end; each request runs in a savepoint rolled back after it.
+covered without touching this file. A small seed with a real object behind every route is
+built once for the module, in a transaction rolled back at the end; each request runs in a
+savepoint rolled back after it.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
@@ -16,7 +18,6 @@ from functools import cache
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import connection, transaction
 from drf_spectacular.generators import EndpointEnumerator, SchemaGenerator
 
@@ -104,17 +105,129 @@ def family(path: str) -> str:
 # --- the world the requests run against ------------------------------------------------
 
 
+def seed() -> None:
+    """A little of everything the API serves, so that every route has a real object to aim
+    at: people in two departments, a public and a private group (a member, a request to
+    join, an invitation), a post of each kind and one in the group, a comment, reactions, a
+    report, a follow, a bookmark, notifications, and a page of each editorial section
+    (news, a course with a lesson and a quiz, a wellness session, a themed week with an
+    initiative), each with what the administrator may do with it (enrolment, booking)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.accounts.models import Department
+    from tests.factories import ensure_home_page, make_user
+
+    home = ensure_home_page()
+    company = Department.objects.create(name="Company", code="CO")
+    operations = Department.objects.create(name="Operations", code="OPS", parent=company)
+    sales = Department.objects.create(name="Sales", code="SAL", parent=company)
+    admin = make_user("admin@example.com", role="administrator", department=operations)
+    employee = make_user("employee@example.com", department=operations)
+    colleague = make_user("colleague@example.com", department=sales)
+    editor = make_user("editor@example.com", role="editor", department=sales)
+
+    if apps.is_installed("plugins.groups"):
+        from plugins.groups import services as groups
+        from plugins.groups.models import Group, Membership
+
+        # Named to come first in the list of groups: its members, requests and posts are
+        # the ones the routes below it aim at.
+        private = groups.create_group(admin, name="Apollo project", privacy=Group.PRIVATE)
+        Membership.objects.create(group=private, user=employee)
+        groups.request_to_join(colleague, private, "May I help?")
+        public = groups.create_group(employee, name="Book club", privacy=Group.PUBLIC)
+        groups.join(colleague, public)
+        groups.invite(employee, public, [admin])
+
+    if apps.is_installed("plugins.feed"):
+        from plugins.feed import services as feed
+        from plugins.feed.models import Post
+
+        soon = timezone.now() + timedelta(days=3)
+        status = feed.create_post(
+            employee, text=f"Hello @[{admin.get_full_name()}](user:{admin.pk}) #welcome"
+        )
+        feed.create_post(
+            colleague,
+            text="Drinks after work",
+            kind=Post.EVENT,
+            event={"title": "Afterwork", "starts_at": soon, "ends_at": soon + timedelta(hours=2)},
+        )
+        feed.create_post(
+            editor,
+            text="Where should the party be?",
+            kind=Post.POLL,
+            poll={"question": "Where?", "options": ["Boat", "Park"], "closes_at": soon},
+        )
+        if apps.is_installed("plugins.groups"):
+            feed.create_post(admin, text="Kick-off on Monday", audience=f"group:{private.pk}")
+        feed.report_post(colleague, status, "Off topic")
+        feed.follow(admin, person=employee)
+
+        if apps.is_installed("plugins.comments"):
+            from plugins.comments import services as comments
+
+            comment = comments.add_comment(admin, status, "Thanks!")
+        if apps.is_installed("plugins.reactions"):
+            from plugins.reactions import services as reactions
+
+            reactions.react(colleague, status, "like")
+            if apps.is_installed("plugins.comments"):
+                reactions.react(employee, comment, "like")
+        if apps.is_installed("plugins.bookmarks"):
+            from plugins.bookmarks import services as bookmarks
+
+            bookmarks.add_bookmark(admin, status)
+
+    if apps.is_installed("portal.editorial.news"):
+        from portal.editorial.news import factories as news
+
+        news.make_news(
+            news.make_news_index(home),
+            "The Lyon office opens",
+            summary="Forty colleagues move in.",
+            category=news.make_category("Company"),
+            date=timezone.localdate(),
+        )
+    if apps.is_installed("portal.editorial.learning"):
+        from portal.editorial.learning import factories as learning
+        from portal.editorial.learning import services as courses
+
+        course = learning.make_course(learning.make_course_index(home), "GDPR essentials")
+        learning.make_lesson(course, "Personal data")
+        learning.make_lesson(course, "Quiz", quiz=[("Is an email personal?", [("Yes", True)])])
+        courses.enrol(admin, course)
+    if apps.is_installed("portal.editorial.wellness"):
+        from portal.editorial.wellness import services as wellness
+        from portal.editorial.wellness.tests.factories import make_section, make_session
+
+        wellness.book_session(admin, make_session(make_section(home)))
+    if apps.is_installed("portal.editorial.weeks"):
+        from portal.editorial.weeks import services as weeks
+        from portal.editorial.weeks.tests.factories import make_index, make_week, png_upload
+
+        week = make_week(make_index(home))
+        weeks.submit_initiative(employee, week, title="Car-sharing", photo=png_upload())
+    if apps.is_installed("tests.sample_plugin"):
+        from tests.sample_plugin.models import Note
+
+        Note.objects.create(author=admin, text="A note for everyone")
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The demo company, loaded once and rolled back after the module."""
+    """The seed, built once for the module in a transaction rolled back after it (what
+    the seed notifies is delivered: its callbacks run as if it had been committed)."""
+    from django.test import TestCase
+
     with django_db_blocker.unblock():
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            from tests.factories import ensure_home_page
-
-            ensure_home_page()
-            call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                seed()
             yield
         finally:
             transaction.set_rollback(True)
@@ -137,18 +250,20 @@ UNCOUNTED_TABLES = {"django_session"}
 
 
 @cache
+def _counted_tables() -> tuple[str, ...]:
+    tables = {
+        model._meta.db_table
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    }
+    return tuple(sorted(tables - UNCOUNTED_TABLES))
+
+
+@cache
 def _count_sql() -> str:
-    tables = sorted(
-        {
-            model._meta.db_table
-            for model in apps.get_models()
-            if model._meta.managed and not model._meta.proxy
-        }
-        - UNCOUNTED_TABLES
-    )
     quote = connection.ops.quote_name
     # The table names come from the model registry, not from a request.
-    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in tables)  # noqa: S608
+    counts = ", ".join(f"(SELECT COUNT(*) FROM {quote(t)})" for t in _counted_tables())  # noqa: S608
     return f"SELECT {counts}"  # noqa: S608
 
 
@@ -156,6 +271,44 @@ def row_counts() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(_count_sql())
         return cursor.fetchone()
+
+
+#: Rows the connection inserted, updated or deleted in the counted tables so far in this
+#: transaction (PostgreSQL's statistics of the transaction count its savepoints' too).
+POSTGRESQL_WRITES = """
+    SELECT COALESCE(SUM(pg_stat_get_xact_tuples_inserted(t)
+        + pg_stat_get_xact_tuples_updated(t) + pg_stat_get_xact_tuples_deleted(t)), 0)
+    FROM unnest(%s::regclass[]) AS t
+"""
+_unknown_writes = itertools.count()
+
+
+def writes() -> int:
+    """A number that grows whenever the connection writes a row: one cheap query, where
+    counting the rows of every table costs milliseconds on PostgreSQL."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            cursor.execute(POSTGRESQL_WRITES, [[quote(t) for t in _counted_tables()]])
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT total_changes()")
+        else:  # no such counter: every call says "written", and the rows are counted
+            return next(_unknown_writes)
+        return cursor.fetchone()[0]
+
+
+def in_savepoint(call):
+    """``call()`` in a savepoint rolled back after it: its result, and whether it left a
+    table with another number of rows. The rows are counted only when something was
+    written: with it, then without it (rolled back, the tables hold what they held)."""
+    savepoint = transaction.savepoint()
+    try:
+        written = writes()
+        result = call()
+        after = row_counts() if writes() != written else None
+    finally:
+        transaction.savepoint_rollback(savepoint)
+    return result, after is not None and row_counts() != after
 
 
 class Prober:
@@ -166,22 +319,18 @@ class Prober:
         self.caplog = caplog
 
     def send(self, method: str, url: str, *, body=None, raw=None, content_type=None, **kw):
-        before = row_counts()
-        savepoint = transaction.savepoint()
-        try:
+        def request():
             if raw is not None or body is not None:
                 data = raw if raw is not None else json.dumps(body)
-                response = self.client.generic(
+                return self.client.generic(
                     method, url, data, content_type or "application/json", **kw
                 )
-            elif content_type == "multipart":
+            if content_type == "multipart":
                 form = kw.pop("form")
-                response = getattr(self.client, method.lower())(url, form, format="multipart")
-            else:
-                response = self.client.generic(method, url, **kw)
-            changed = row_counts() != before
-        finally:
-            transaction.savepoint_rollback(savepoint)
+                return getattr(self.client, method.lower())(url, form, format="multipart")
+            return self.client.generic(method, url, **kw)
+
+        response, changed = in_savepoint(request)
         where = f"{method} {url} {str(body if body is not None else raw)[:120]!r}"
         assert response.status_code < 500, f"{where}: {response.status_code}"
         refused_by_db = [r for r in self.caplog.records if r.name == "portal.api.errors"]
@@ -236,9 +385,11 @@ def _callbacks() -> dict[str, object]:
 
 
 def _newest_id(prefix: str):
-    """The newest row of the model behind the detail route ``prefix{pk}/``, for routes
+    """The newest row of the model behind the detail routes ``prefix{pk}/...``, for routes
     without a list to read an id from."""
-    callback = _callbacks().get(prefix + "{pk}/")
+    # The detail route itself, else a detail action (a route with actions only).
+    routes = sorted(_callbacks().items(), key=lambda item: item[0] != prefix + "{pk}/")
+    callback = next((view for path, view in routes if path.startswith(prefix + "{pk}/")), None)
     view_class = getattr(callback, "cls", None)
     if view_class is None:
         return None
@@ -255,20 +406,30 @@ def _newest_id(prefix: str):
     return model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
 
 
+#: The id put in a path when neither a list nor a table has one (the seed lacks a row).
+MISSING_ID = 999_999
+_real_urls: dict[str, str] = {}
+
+
 def real_url(client, path: str) -> str:
     """``path`` with each parameter replaced by the id of an object the list before it
-    shows, else of the newest row of its model (a missing id when there is none)."""
-    url = template = ""
-    for part in re.split(r"(\{[^}]+\})", path):
-        if part.startswith("{"):
-            found = _first_id(client, url, part.strip("{}"))
-            if found is None:
-                found = _newest_id(template)
-            url += str(found if found is not None else 999_999)
-        else:
-            url += part
-        template += part
-    return url
+    shows, else of the newest row of its model (``MISSING_ID`` when there is none).
+
+    Remembered for the module: every request runs in a savepoint rolled back after it, so
+    the seed's ids stay what they were."""
+    if path not in _real_urls:
+        url = template = ""
+        for part in re.split(r"(\{[^}]+\})", path):
+            if part.startswith("{"):
+                found = _first_id(client, url, part.strip("{}"))
+                if found is None:
+                    found = _newest_id(template)
+                url += str(found if found is not None else MISSING_ID)
+            else:
+                url += part
+            template += part
+        _real_urls[path] = url
+    return _real_urls[path]
 
 
 # --- the tests ------------------------------------------------------------------------
@@ -371,6 +532,31 @@ def test_options(prober, admin_client, path):
         assert response.status_code in (200, 302)
     else:
         assert response.status_code in (200, 401, 403, 404, 405)
+
+
+def test_every_route_aims_at_a_real_object(admin_client):
+    """The seed holds an object for every parameter of every route: the probes reach the
+    validation of a real object, not only the 404 of a missing one. A route added
+    tomorrow whose object the seed lacks fails here: add a row to ``seed``."""
+    paths = sorted({path for path, _method in endpoints() if "{" in path})
+    aimless = [path for path in paths if str(MISSING_ID) in real_url(admin_client, path)]
+    assert not aimless
+
+
+def test_the_prober_sees_stored_rows(world, db):
+    """What tells a refused request that stored something from one that did not."""
+    from portal.accounts.models import Department
+
+    def store():
+        return Department.objects.create(name="Probe", code="PRB")
+
+    def rename():
+        return Department.objects.filter(code="OPS").update(name="Ops")
+
+    assert in_savepoint(store)[1]
+    assert not in_savepoint(rename)[1]  # written, but no table has another number of rows
+    assert not in_savepoint(Department.objects.count)[1]
+    assert not Department.objects.filter(code="PRB").exists()
 
 
 def test_every_write_endpoint_is_probed():
