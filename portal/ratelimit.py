@@ -175,6 +175,9 @@ class WriteThrottle(BaseThrottle):
     """The API's default throttle: every unsafe request counts against the view's
     ``throttle_scope`` (``write`` when it names none), by account and by address."""
 
+    #: Reads are never counted (the API schema lists 429 on writes only).
+    writes_only = True
+
     def allow_request(self, request, view) -> bool:
         self._wait = None
         if request.method in SAFE_METHODS:

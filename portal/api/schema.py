@@ -118,9 +118,17 @@ class PortalAutoSchema(AutoSchema):
             codes.add(403)
         if "{" in self.path or self._is_paginated():
             codes.add(404)
-        if self.view.get_throttles():
+        if self._is_throttled():
             codes.add(429)
         return codes
+
+    def _is_throttled(self) -> bool:
+        # A throttle that counts writes only (portal.ratelimit.WriteThrottle, the default)
+        # never answers 429 to a read.
+        return any(
+            self.method in UNSAFE_METHODS or not getattr(throttle, "writes_only", False)
+            for throttle in self.view.get_throttles()
+        )
 
     def _is_paginated(self) -> bool:
         return self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
