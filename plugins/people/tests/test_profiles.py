@@ -208,3 +208,24 @@ def test_edit_page_needs_login(client):
     response = client.get("/people/me/edit/")
     assert response.status_code == 302
     assert "/account/login/" in response["Location"]
+
+
+# --- adoption figures ------------------------------------------------------------------
+
+
+def test_the_adoption_dashboard_counts_filled_in_profiles_of_active_people(employee, colleague):
+    from portal import metrics
+
+    complete(employee.profile)
+    colleague.profile.job_title = "Sales"
+    colleague.profile.save()
+    gone = make_user("gone@example.com")
+    complete(gone.profile)
+    gone.is_active = False
+    gone.save()
+
+    values = {metric.key: metric.value for metric in metrics.collect_metrics()}
+    assert values["people.profiles"] == 2
+    assert values["people.complete"] == 1
+    assert values["people.with_photo"] == 1
+    assert values["people.completeness"] == round((100 + round(100 / 6)) / 2)
