@@ -7,6 +7,7 @@ import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image, PngImagePlugin
 
 #: What a polyglot hides: a page with a script, which a browser sniffing or trusting the
@@ -91,3 +92,11 @@ def assert_same_404(response, missing) -> None:
     assert missing.status_code == 404
     assert response["Content-Type"] == missing["Content-Type"]
     assert _PER_REQUEST.sub(b"", body_of(response)) == _PER_REQUEST.sub(b"", body_of(missing))
+
+
+def browser(user=None) -> Client:
+    """A browser's client, logged in as ``user`` (anonymous when None)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -6,7 +6,6 @@ visitors exactly as for a file that does not exist."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -21,19 +20,13 @@ from tests.uploads import (
     PAYLOAD,
     assert_cannot_run,
     assert_same_404,
+    browser,
     polyglot,
 )
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "/feed/attachments/999999/"
-
-
-def browser(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def stored_as_safe_image(attachment: Attachment, name: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -20,18 +19,12 @@ from tests.uploads import (
     PAYLOAD,
     assert_cannot_run,
     assert_same_404,
+    browser,
     image_upload,
     polyglot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def api(user) -> APIClient:

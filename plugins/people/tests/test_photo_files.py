@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.storage import storages
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -16,18 +15,12 @@ from tests.uploads import (
     LONG_NAMES,
     assert_cannot_run,
     assert_same_404,
+    browser,
     image_upload,
     polyglot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def patch_photo(user, upload):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.storage import storages
-from django.test import Client
 from rest_framework.test import APIClient
 
 from portal.editorial.weeks.models import Initiative
@@ -15,18 +14,12 @@ from tests.uploads import (
     LONG_NAMES,
     assert_cannot_run,
     assert_same_404,
+    browser,
     image_upload,
     polyglot,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def submit_by_api(user, week, upload):
