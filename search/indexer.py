@@ -209,10 +209,17 @@ def page_tree_pairs(page_id) -> list[tuple[str, str]]:
         return []
     rows = Page.objects.filter(path__startswith=path).values_list("pk", "content_type_id")
     pairs = []
+    watched: dict[type, list] = {}
     for pk, content_type_id in rows:
         model = ContentType.objects.get_for_id(content_type_id).model_class()
         if model is not None:
             pairs.extend((searchable.key, str(pk)) for searchable in _types_for(model))
+            if _has_watchers(model):
+                watched.setdefault(model, []).append(pk)
+    # What watches those pages (their comments) follows their audience too.
+    for model, pks in watched.items():
+        for page in model._default_manager.filter(pk__in=pks):
+            pairs.extend(watcher_pairs(page))
     return pairs
 
 

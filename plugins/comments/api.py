@@ -1,7 +1,9 @@
-"""/api/posts/{post_id}/comments/ (the thread, and commenting) and /api/comments/{id}/.
+"""``/api/<prefix>/<id>/comments/`` (the thread, and commenting) for every object declared
+commentable with an API prefix (``posts``, ``pages``, ``initiatives``...), and
+``/api/comments/{id}/`` (one comment: read, edit, delete) and ``.../report/``.
 
-A post or comment the caller may not see answers 404 (whether it exists or not); an
-action they may not take on one they see answers 403.
+A target or comment the caller may not see answers 404 (whether it exists or not); an
+action they may not take on one they see (a closed thread) answers 403.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,11 +14,13 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from plugins.comments import services
 from plugins.comments.models import Comment
 from plugins.reactions.api import SummarySerializer
+from portal import interactions
 from portal.api import fields as api_fields
 
 
@@ -34,8 +38,22 @@ class CommentPermissionsSerializer(serializers.Serializer):
     delete = serializers.BooleanField()
 
 
+class CommentTargetSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text=_("What it is: app_label.model (feed.post...)."))
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+
+
 class ReplySerializer(serializers.ModelSerializer):
     author = CommentAuthorSerializer(read_only=True)
+    post = serializers.IntegerField(
+        source="post_id",
+        read_only=True,
+        allow_null=True,
+        help_text=_("The post commented on, when the comment is on a post."),
+    )
+    target = serializers.SerializerMethodField()
     reactions = SummarySerializer(source="summary", read_only=True)
     permissions = serializers.SerializerMethodField()
 
@@ -44,6 +62,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "post",
+            "target",
             "parent",
             "author",
             "text",
@@ -54,6 +73,17 @@ class ReplySerializer(serializers.ModelSerializer):
             "permissions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(CommentTargetSerializer)
+    def get_target(self, comment) -> dict:
+        target = comment.target
+        declaration = interactions.declaration_for(type(target))
+        return {
+            "kind": declaration.label if declaration else "",
+            "id": comment.object_id,
+            "title": interactions.title_of(target),
+            "url": interactions.url_of(target),
+        }
 
     @extend_schema_field(CommentPermissionsSerializer)
     def get_permissions(self, comment) -> dict:
@@ -85,9 +115,25 @@ class CommentEditSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, allow_blank=True)
 
 
+class ReportInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        trim_whitespace=False,
+        allow_blank=True,
+        max_length=services.REASON_MAX_LENGTH,
+        help_text=_("What is wrong with the comment (the moderators read it)."),
+    )
+
+
+class ReportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    comment = serializers.IntegerField(source="comment_id")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 def loaded(user, comment) -> Comment:
     """``comment`` with its replies (for a top-level one), reactions and permissions."""
-    post = comment.post
+    target = comment.target
     comment.reply_list = []
     if comment.parent_id is None:
         comment.reply_list = list(
@@ -95,68 +141,83 @@ def loaded(user, comment) -> Comment:
             .select_related("author")
             .order_by("created_at", "pk")
         )
-    services.load(user, [comment, *comment.reply_list], post=post)
+    services.load(user, [comment, *comment.reply_list], target=target)
     return comment
 
 
-POST_ID = OpenApiParameter("post_id", int, OpenApiParameter.PATH)
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="The comments of a post",
-        description=_(
-            "Top-level comments, oldest first and paginated, each with its replies nested."
-        ),
-        parameters=[POST_ID],
-    ),
-    create=extend_schema(
-        summary="Comment on a post, or reply to a comment",
-        parameters=[POST_ID],
-        request=CommentInputSerializer,
-        responses={201: CommentSerializer},
-    ),
-)
-class PostCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """The comments of one post."""
+class TargetCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The comments of one object; subclassed per API prefix by :func:`register_api`."""
 
     serializer_class = CommentSerializer
     throttle_scope = "comment"
     filter_backends = []
+    api_prefix: str
+    target_kwarg: str
 
-    def get_post(self):
-        if not hasattr(self, "_post"):
-            self._post = services.get_post(self.request.user, self.kwargs["post_id"])
-        return self._post
+    def get_target(self):
+        if not hasattr(self, "_target"):
+            self._target = services.get_target(
+                self.request.user, self.api_prefix, self.kwargs[self.target_kwarg]
+            )
+        return self._target
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
-        return services.top_level_comments(self.get_post()).order_by("created_at", "pk")
+        return services.top_level_comments(self.get_target()).order_by("created_at", "pk")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is None:
             return None
-        return services.thread(self.request.user, self.get_post(), top_level=page)
+        return services.thread(self.request.user, self.get_target(), top_level=page)
 
     def create(self, request, *args, **kwargs):
-        post = self.get_post()
+        target = self.get_target()
         serializer = CommentInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         parent = None
         parent_id = serializer.validated_data.get("parent")
         if parent_id is not None:
-            parent = Comment.objects.filter(pk=parent_id, post=post).first()
+            parent = services.of(target).filter(pk=parent_id).first()
             if parent is None:
-                raise serializers.ValidationError(
-                    {"parent": [_("There is no such comment on this post.")]}
-                )
+                raise serializers.ValidationError({"parent": [_("There is no such comment here.")]})
         comment = services.add_comment(
-            request.user, post, serializer.validated_data["text"], parent=parent
+            request.user, target, serializer.validated_data["text"], parent=parent
         )
         comment = loaded(request.user, comment)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+def viewset_for(api_prefix: str, declaration) -> type[TargetCommentViewSet]:
+    kwarg = f"{api_prefix.removesuffix('s')}_id"
+    name = (declaration.lookup_model or declaration.model)._meta.verbose_name
+    path = [OpenApiParameter(kwarg, int, OpenApiParameter.PATH)]
+    viewset = type(
+        f"{api_prefix.title().replace('_', '')}CommentViewSet",
+        (TargetCommentViewSet,),
+        {
+            "api_prefix": api_prefix,
+            "target_kwarg": kwarg,
+            "__doc__": f"The comments of one {name}.",
+        },
+    )
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"The comments of a {name}",
+            description=_(
+                "Top-level comments, oldest first and paginated, each with its replies nested."
+            ),
+            parameters=path,
+        ),
+        create=extend_schema(
+            summary=f"Comment on a {name}, or reply to a comment",
+            description=_("403 when the comments are closed or only for members."),
+            parameters=path,
+            request=CommentInputSerializer,
+            responses={201: CommentSerializer},
+        ),
+    )(viewset)
 
 
 @extend_schema_view(
@@ -164,6 +225,11 @@ class PostCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Edit my comment", request=CommentEditSerializer, responses=CommentSerializer
     ),
     destroy=extend_schema(summary="Delete a comment (and its replies)"),
+    report=extend_schema(
+        summary="Report a comment to its moderators",
+        request=ReportInputSerializer,
+        responses={201: ReportOutputSerializer},
+    ),
 )
 class CommentViewSet(
     mixins.RetrieveModelMixin,
@@ -177,7 +243,7 @@ class CommentViewSet(
     serializer_class = CommentSerializer
     throttle_scope = "comment"
     filter_backends = []
-    http_method_names = ["get", "patch", "delete", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -201,7 +267,21 @@ class CommentViewSet(
         services.delete_comment(request.user, self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @action(detail=True, methods=["post"], throttle_scope="report")
+    def report(self, request, *args, **kwargs):
+        comment = self.get_object()
+        serializer = ReportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = services.report_comment(request.user, comment, serializer.validated_data["reason"])
+        return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
+
 
 def register_api(router) -> None:
-    router.register(r"posts/(?P<post_id>\d+)/comments", PostCommentViewSet, basename="post-comment")
+    for prefix, declaration in interactions.prefixes(comments=True).items():
+        kwarg = f"{prefix.removesuffix('s')}_id"
+        router.register(
+            rf"{prefix}/(?P<{kwarg}>\d+)/comments",
+            viewset_for(prefix, declaration),
+            basename=f"{prefix.removesuffix('s')}-comment",
+        )
     router.register("comments", CommentViewSet, basename="comment")

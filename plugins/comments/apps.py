@@ -4,7 +4,8 @@ from portal.plugins import PluginConfig
 
 
 class CommentsConfig(PluginConfig):
-    """Comments on posts, with one level of replies, mentions and reactions."""
+    """Comments on posts, pages and any declared object, with one level of replies,
+    mentions, reactions and reports."""
 
     name = "plugins.comments"
     label = "comments"
@@ -13,7 +14,7 @@ class CommentsConfig(PluginConfig):
     class PortalPluginMeta:
         name = _("Comments")
         version = "0.1.0"
-        description = _("Comments and replies on posts, with mentions and reactions.")
+        description = _("Comments and replies on posts and pages, with mentions and reactions.")
         category = "social"
         compatibility = ">=0.1,<1"
         author = "Portal developers"
@@ -22,10 +23,22 @@ class CommentsConfig(PluginConfig):
         role_permissions = {"administrator": ["comments.*"]}
 
     def ready(self) -> None:
+        from plugins.comments import visibility_rules
         from plugins.comments.feed_extension import extension
         from plugins.comments.models import Comment
         from plugins.feed import extensions
-        from plugins.reactions import registry
+        from portal import interactions
 
-        registry.register(Comment, api_prefix="comments")
+        visibility_rules.register()
+        # People react to comments; replies are comments, not comments on comments.
+        interactions.declare(
+            Comment,
+            comments=interactions.NOBODY,
+            reactions=True,
+            reaction_count_field="reaction_count",
+            api_prefix="comments",
+            url=lambda comment: comment.get_absolute_url(),
+            title=lambda comment: str(comment),
+        )
         extensions.register(extension)
+        visibility_rules.connect_deletions()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, OuterRef, Subquery
 
 from plugins.comments.models import Comment
@@ -10,9 +11,13 @@ from plugins.feed.models import Post
 from portal.prepared import Prepared
 
 
-def _latest_query(post_ids):
+def _post_type() -> int:
+    return ContentType.objects.get_for_model(Post).pk
+
+
+def _latest_query(post_type, post_ids):
     newest = (
-        Comment.objects.filter(post_id=OuterRef("pk"))
+        Comment.objects.filter(content_type_id=post_type, object_id=OuterRef("pk"))
         .order_by("-created_at", "-pk")
         .values("pk")[:1]
     )
@@ -26,11 +31,11 @@ _LATEST = Prepared(_latest_query)
 
 def _latest(post_ids) -> dict[int, Comment]:
     """The latest comment of each post, in one query: a subquery per post reads the newest
-    entry of the ``(post, created_at)`` index (a subquery per comment, as before, read
-    every comment of the page's posts)."""
+    entry of the ``(content_type, object_id, created_at)`` index (a subquery per comment,
+    as before, read every comment of the page's posts)."""
     if not post_ids:
         return {}
-    return {comment.post_id: comment for comment in _LATEST.objects(list(post_ids))}
+    return {c.object_id: c for c in _LATEST.objects(_post_type(), list(post_ids))}
 
 
 def annotate(posts: list, user) -> None:
@@ -56,12 +61,12 @@ def annotate(posts: list, user) -> None:
 
 def activity(since) -> dict[int, int]:
     rows = (
-        Comment.objects.filter(created_at__gte=since)
+        Comment.objects.filter(content_type_id=_post_type(), created_at__gte=since)
         .order_by()
-        .values("post_id")
+        .values("object_id")
         .annotate(n=Count("pk"))
     )
-    return {row["post_id"]: row["n"] for row in rows}
+    return {row["object_id"]: row["n"] for row in rows}
 
 
 extension = PostExtension(

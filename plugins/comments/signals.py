@@ -1,26 +1,27 @@
-"""The comments plugin's contribution to the core: the thread under each post."""
+"""The comments plugin's contribution to the core: the thread under each commentable object
+(a post's page, a news article, a course...)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from plugins.comments import services
-from plugins.feed.models import Post
-from portal import signals, visibility
+from portal import interactions, signals
 from portal.navigation import HomePanel
 
 
-def post_comments(sender, request, obj, **kwargs):
-    """The "Comments" section of a post's page: the whole thread and the form."""
-    if not visibility.can_view(request.user, obj):
+def object_comments(sender, request, obj, **kwargs):
+    """The "Comments" section of a commentable object's page: the thread and the form."""
+    if not interactions.may_read_comments(request.user, obj):
         return None
+    from plugins.comments.views import thread_context
+
     return HomePanel(
         title=_("Comments"),
         template="comments/thread.html",
-        context={"post": obj, "comments": services.thread(request.user, obj), "anchor": True},
+        context={**thread_context(request, obj), "anchor": True},
         order=10,
     )
 
 
-signals.object_sections.connect(post_comments, sender=Post, dispatch_uid="comments_post_thread")
+signals.object_sections.connect(object_comments, dispatch_uid="comments_object_thread")
 
 
 def page_assets(sender, request, **kwargs):

@@ -30,5 +30,24 @@ class FeedConfig(PluginConfig):
 
     def ready(self) -> None:
         from plugins.feed import polls
+        from plugins.feed.models import Post
+        from portal import interactions
 
         polls.register_visibility_rule()
+        # Whoever sees a post may comment on it and react to it (see portal.interactions).
+        interactions.declare(
+            Post,
+            comments=interactions.VIEWERS,
+            reactions=True,
+            moderates=_moderates_post,
+            comment_count_field="comment_count",
+            reaction_count_field="reaction_count",
+            api_prefix="posts",
+        )
+
+
+def _moderates_post(user, post) -> bool:
+    """A group's moderators moderate the comments of its posts."""
+    from plugins.groups.services import can_moderate
+
+    return post.group_id is not None and can_moderate(user, post.group)

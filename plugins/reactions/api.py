@@ -18,7 +18,8 @@ from rest_framework.response import Response
 
 from plugins.reactions import registry, services
 from plugins.reactions.models import Reaction
-from portal.lookups import visible_or_none
+from portal import interactions
+from portal.lookups import parse_id
 
 
 class SummarySerializer(serializers.Serializer):
@@ -93,8 +94,9 @@ class ReactionViewSet(viewsets.GenericViewSet):
 
     def get_target(self):
         if not hasattr(self, "_target"):
-            model = self.reactable.model
-            target = visible_or_none(self.request.user, model, self.kwargs[self.target_kwarg])
+            target = interactions.lookup(
+                self.reactable.api_prefix, parse_id(self.kwargs[self.target_kwarg])
+            )
             services.check_target(self.request.user, target)
             self._target = target
         return self._target
@@ -136,9 +138,14 @@ class ReactionViewSet(viewsets.GenericViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+def target_kwarg(api_prefix: str) -> str:
+    """``post_id`` for ``posts``: the path parameter naming the target."""
+    return f"{api_prefix.removesuffix('s')}_id"
+
+
 def viewset_for(reactable: registry.Reactable) -> type[ReactionViewSet]:
-    kwarg = f"{reactable.model._meta.model_name}_id"
-    name = reactable.model._meta.verbose_name
+    kwarg = target_kwarg(reactable.api_prefix)
+    name = (reactable.lookup_model or reactable.model)._meta.verbose_name
     path = [OpenApiParameter(kwarg, int, OpenApiParameter.PATH)]
     kind_filter = OpenApiParameter(
         "kind", str, enum=services.KINDS, description=_("Only people who reacted this way.")
@@ -154,7 +161,7 @@ def viewset_for(reactable: registry.Reactable) -> type[ReactionViewSet]:
         return ReactionViewSet.withdraw(self, request, *args, **kwargs)
 
     viewset = type(
-        f"{reactable.model.__name__}ReactionViewSet",
+        f"{reactable.api_prefix.title().replace('_', '')}ReactionViewSet",
         (ReactionViewSet,),
         {
             "reactable": reactable,
@@ -179,11 +186,11 @@ def viewset_for(reactable: registry.Reactable) -> type[ReactionViewSet]:
 
 
 def register_api(router) -> None:
-    for reactable in registry.reactables():
-        if reactable.api_prefix:
-            kwarg = f"{reactable.model._meta.model_name}_id"
-            router.register(
-                rf"{reactable.api_prefix}/(?P<{kwarg}>\d+)/reactions",
-                viewset_for(reactable),
-                basename=f"{reactable.model._meta.model_name}-reaction",
-            )
+    for prefix, reactable in interactions.prefixes(reactions=True).items():
+        kwarg = target_kwarg(prefix)
+        singular = prefix.removesuffix("s")
+        router.register(
+            rf"{prefix}/(?P<{kwarg}>\d+)/reactions",
+            viewset_for(reactable),
+            basename=f"{singular}-reaction",
+        )

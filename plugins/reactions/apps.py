@@ -4,7 +4,8 @@ from portal.plugins import PluginConfig
 
 
 class ReactionsConfig(PluginConfig):
-    """Reactions (like, celebrate, love, insightful, funny) on posts and comments."""
+    """Reactions (like, celebrate, love, insightful, funny) on posts, comments, pages and any
+    object declared reactable."""
 
     name = "plugins.reactions"
     label = "reactions"
@@ -22,9 +23,8 @@ class ReactionsConfig(PluginConfig):
 
     def ready(self) -> None:
         from plugins.feed import extensions
-        from plugins.feed.models import Post
         from plugins.reactions import registry, visibility_rules  # noqa: F401
         from plugins.reactions.feed_extension import extension
 
-        registry.register(Post, api_prefix="posts")
+        registry.connect()
         extensions.register(extension)

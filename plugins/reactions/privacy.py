@@ -27,9 +27,10 @@ def erase_user_data(user) -> None:
             ids = list(mine.values_list("object_id", flat=True))
             if not ids:
                 continue
-            field = reactable.count_field
-            reactable.model._default_manager.filter(pk__in=ids, **{f"{field}__gt": 0}).update(
-                **{field: F(field) - 1}
-            )
+            field = reactable.reaction_count_field
+            if field:
+                reactable.model._default_manager.filter(pk__in=ids, **{f"{field}__gt": 0}).update(
+                    **{field: F(field) - 1}
+                )
             mine.delete()
         Reaction.objects.filter(user=user).delete()

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plugins.reactions import registry
 from plugins.reactions.models import Reaction
-from portal import notifications, signals, visibility
+from portal import interactions, notifications, signals, visibility
 from portal.lookups import NOT_FOUND, visible_or_none
 from portal.prepared import Prepared
 
@@ -53,15 +53,10 @@ def check_target(user, target) -> registry.Reactable:
 
 def get_target(user, content_type_id: int, object_id: int):
     """The object a page or the API names by content type and id, if ``user`` may see it."""
-    from django.contrib.contenttypes.models import ContentType
-
-    try:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-    except ContentType.DoesNotExist as error:
-        raise Http404(NOT_FOUND) from error
-    if model is None or registry.reactable_for(model) not in registry.reactables():
+    declaration = interactions.for_content_type(content_type_id)
+    if declaration is None or not declaration.reactions:
         raise Http404(NOT_FOUND)
-    target = visible_or_none(user, model, object_id)
+    target = visible_or_none(user, declaration.model, object_id)
     check_target(user, target)
     return target
 
@@ -71,7 +66,9 @@ def _of(target, reactable):
 
 
 def _bump(target, reactable, delta: int) -> None:
-    field = reactable.count_field
+    field = reactable.reaction_count_field
+    if not field:
+        return
     queryset = type(target)._default_manager.filter(pk=target.pk)
     if delta < 0:
         queryset = queryset.filter(**{f"{field}__gte": -delta})
@@ -104,13 +101,12 @@ def react(user, target, kind: str) -> tuple[Reaction, bool]:
                 created = False
         if created:
             _bump(target, reactable, +1)
-            author = getattr(target, reactable.author_field, None)
             notifications.notify(
                 "reaction",
-                [author],
+                [p for p in interactions.recipients(target) if p.pk != user.pk],
                 actor=user,
                 target=target,
-                url=target.get_absolute_url(),
+                url=interactions.url_of(target),
                 group_key=notifications.default_group_key("reaction", target),
                 data={"reaction": kind},
             )
@@ -162,7 +158,7 @@ def summaries(user, objects, *, counted: bool = False) -> dict[int, dict]:
     if not objects:
         return result
     reactable = _reactable(objects[0])
-    count_field = reactable.count_field if counted else ""
+    count_field = reactable.reaction_count_field if counted else ""
     reacted = [obj.pk for obj in objects if not count_field or getattr(obj, count_field, 1) != 0]
     if not reacted:
         return result

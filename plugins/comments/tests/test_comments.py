@@ -502,7 +502,9 @@ class TestSearchPrivacyMetrics:
         mine = services.add_comment(employee, post, "Mine")
         services.add_comment(colleague, post, "Reply to mine", parent=mine)
         services.add_comment(colleague, post, "Theirs")
-        assert [e["text"] for e in privacy.export_user_data(employee)] == ["Mine"]
+        exported = privacy.export_user_data(employee)
+        assert [e["text"] for e in exported["comments"]] == ["Mine"]
+        assert exported["comments"][0]["on"] == "feed.post"
         privacy.erase_user_data(employee)
         assert list(Comment.objects.values_list("text", flat=True)) == ["Theirs"]
         assert count_of(post) == 1

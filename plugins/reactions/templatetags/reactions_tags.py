@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from plugins.reactions.models import Reaction
+from portal import interactions
 
 register = template.Library()
 
@@ -27,7 +28,10 @@ def kinds_of(summary: dict) -> list[dict]:
 @register.inclusion_tag("reactions/widget.html", takes_context=True)
 def reaction_widget(context, target, summary=None):
     summary = summary or {"counts": {}, "total": 0, "mine": None, "top": []}
-    content_type_id = ContentType.objects.get_for_model(type(target)).pk
+    declaration = interactions.declaration_for(type(target))
+    content_type_id = (
+        declaration.content_type() if declaration else ContentType.objects.get_for_model(target)
+    ).pk
     request = context.get("request")
     kinds = kinds_of(summary)
     by_key = {kind["key"]: kind for kind in kinds}
