@@ -115,7 +115,7 @@ class CommentEditSerializer(serializers.Serializer):
     text = serializers.CharField(trim_whitespace=False, allow_blank=True)
 
 
-class ReportInputSerializer(serializers.Serializer):
+class CommentReportInputSerializer(serializers.Serializer):
     reason = serializers.CharField(
         trim_whitespace=False,
         allow_blank=True,
@@ -124,7 +124,7 @@ class ReportInputSerializer(serializers.Serializer):
     )
 
 
-class ReportOutputSerializer(serializers.Serializer):
+class CommentReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     comment = serializers.IntegerField(source="comment_id")
     reason = serializers.CharField()
@@ -227,8 +227,8 @@ def viewset_for(api_prefix: str, declaration) -> type[TargetCommentViewSet]:
     destroy=extend_schema(summary="Delete a comment (and its replies)"),
     report=extend_schema(
         summary="Report a comment to its moderators",
-        request=ReportInputSerializer,
-        responses={201: ReportOutputSerializer},
+        request=CommentReportInputSerializer,
+        responses={201: CommentReportSerializer},
     ),
 )
 class CommentViewSet(
@@ -270,10 +270,10 @@ class CommentViewSet(
     @action(detail=True, methods=["post"], throttle_scope="report")
     def report(self, request, *args, **kwargs):
         comment = self.get_object()
-        serializer = ReportInputSerializer(data=request.data)
+        serializer = CommentReportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         report = services.report_comment(request.user, comment, serializer.validated_data["reason"])
-        return Response(ReportOutputSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(CommentReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 def register_api(router) -> None:

@@ -97,7 +97,9 @@ def exception_handler(exc, context):
         # it is deleted): the same answer as had it been gone before.
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # The service's reason ("Comments are closed here.") when it gave one: the caller
+        # may see the object, so saying why they may not act on it leaks nothing.
+        exc = exceptions.PermissionDenied(str(exc) or None)
 
     response = drf_exception_handler(exc, context)
     if response is None:
