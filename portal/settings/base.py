@@ -320,6 +320,8 @@ PORTAL_RATE_LIMITS: dict[str, tuple[str | None, str | None]] = {
     "login": ("10/m", "30/m"),
     "password_reset": ("5/h", "20/h"),
     "token": ("10/h", "30/h"),
+    # Resetting one's personal feed link (portal/accounts/feed_tokens.py).
+    "feed_token": ("10/h", "30/h"),
     "post": ("30/m", "120/m"),
     "comment": ("60/m", "240/m"),
     "reaction": ("120/m", "480/m"),
