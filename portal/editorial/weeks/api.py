@@ -34,6 +34,9 @@ class WeekSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     is_current = serializers.SerializerMethodField()
+    accepts_initiatives = serializers.SerializerMethodField(
+        help_text=_("Whether the week takes initiatives today (from its first to last day).")
+    )
 
     class Meta:
         model = ThemedWeekPage
@@ -45,6 +48,7 @@ class WeekSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "is_current",
+            "accepts_initiatives",
             "colour",
             "image_url",
             "image_alt",
@@ -61,6 +65,9 @@ class WeekSerializer(serializers.ModelSerializer):
 
     def get_is_current(self, week) -> bool:
         return week.is_current()
+
+    def get_accepts_initiatives(self, week) -> bool:
+        return not services.closed_reason(week)
 
 
 class WeekDetailSerializer(WeekSerializer):
@@ -179,7 +186,10 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["POST"],
         request={"multipart/form-data": InitiativeSerializer},
         responses={201: InitiativeSerializer},
-        description=_("Submit an initiative (multipart). It waits for an editor's approval."),
+        description=_(
+            "Submit an initiative (multipart) while the week runs; it waits for an "
+            "editor's approval. Before the first day or after the last, 400 naming `week`."
+        ),
     )
     @action(
         detail=True,
@@ -189,6 +199,10 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
     def initiatives(self, request, pk=None):
         week = services.visible_week_or_404(request.user, pk)
         if request.method == "POST":
+            try:
+                services.check_open_for_initiatives(week)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict) from error
             serializer = InitiativeSerializer(data=request.data, context=self._context(week))
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data

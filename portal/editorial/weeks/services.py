@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -182,15 +183,37 @@ def validate_photo(photo) -> files.CleanImage:
     )
 
 
+def closed_reason(week: ThemedWeekPage, today: datetime.date | None = None) -> str:
+    """Why ``week`` takes no initiative ``today`` ("" while it runs): initiatives are
+    shared from the week's first day to its last, not before, not after."""
+    today = today or timezone.localdate()
+    if week.is_over(today):
+        return _("This week is over: it no longer takes initiatives.")
+    if week.is_upcoming(today):
+        return _("This week has not started yet: initiatives open on %(date)s.") % {
+            "date": date_format(week.start_date, "DATE_FORMAT")
+        }
+    return ""
+
+
+def check_open_for_initiatives(week: ThemedWeekPage) -> None:
+    """Raise ``ValidationError`` naming the ``week`` when it takes no initiative today."""
+    reason = closed_reason(week)
+    if reason:
+        raise ValidationError({"week": [reason]})
+
+
 def submit_initiative(
     user, week: ThemedWeekPage, *, title: str, description: str = "", photo=None
 ) -> Initiative:
     """Record ``user``'s initiative for ``week``, waiting for moderation.
 
     Raises ``Http404`` when the user may not see the week and ``ValidationError`` (by
-    field) for bad input; in both cases nothing is written, file included."""
+    field) for bad input, or (``week``) when the week is not running; in every case
+    nothing is written, file included."""
     if not visibility.can_view(user, week):
         raise Http404
+    check_open_for_initiatives(week)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
