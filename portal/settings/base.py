@@ -346,6 +346,16 @@ PORTAL_RATE_LIMIT_EXEMPT_PREFIXES: list[str] = ["/admin/"]
 # django-ratelimit takes the client's address the same way.
 RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
 
+# --- Approvals (portal/approvals.py) ---------------------------------------------------
+#: Whether someone may approve what they submitted themselves (a themed-week initiative,
+#: a page in a moderation workflow). Off: a submission needs a second person.
+PORTAL_ALLOW_SELF_APPROVAL = os.environ.get("PORTAL_ALLOW_SELF_APPROVAL", "").lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
+
 # --- Failed logins (portal/accounts/lockout.py) --------------------------------------
 PORTAL_LOGIN_LOCKOUT_FAILURES = int(os.environ.get("PORTAL_LOGIN_LOCKOUT_FAILURES", "5"))
 PORTAL_LOGIN_LOCKOUT_SECONDS = 60

@@ -17,7 +17,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal import visibility
+from portal import approvals, visibility
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
 from portal.editorial.weeks import services
@@ -244,16 +244,26 @@ class InitiativeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             self.request.user, Initiative.objects.select_related("author", "week")
         )
 
-    @extend_schema(request=ModerationSerializer, responses=InitiativeSerializer)
+    @extend_schema(
+        request=ModerationSerializer,
+        responses={200: InitiativeSerializer, 403: error_response(403)},
+    )
     @action(detail=True, methods=["post"], serializer_class=ModerationSerializer)
     def moderate(self, request, pk=None):
-        """Approve, reject, feature (approves too) or unfeature (moderators only)."""
+        """Approve, reject, feature (approves too) or unfeature (moderators only). Nobody
+        approves or features their own initiative (403, code ``self_approval``) unless
+        the portal allows self-approval."""
         if not services.can_moderate(request.user):
             raise exceptions.PermissionDenied(_("Only editors moderate initiatives."))
         initiative = self.get_object()
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.moderate_initiative(request.user, initiative, serializer.validated_data["action"])
+        try:
+            services.moderate_initiative(
+                request.user, initiative, serializer.validated_data["action"]
+            )
+        except approvals.SelfApprovalRefused as error:
+            raise exceptions.PermissionDenied(str(error), code=error.code) from error
         return Response(
             InitiativeSerializer(initiative, context=self.get_serializer_context()).data
         )

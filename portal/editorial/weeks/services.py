@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from portal import files, visibility
+from portal import approvals, files, visibility
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
 
 #: Largest photo an employee may upload, in bytes.
@@ -26,11 +26,19 @@ MODERATE_PERMISSION = "weeks.change_initiative"
 
 APPROVE, REJECT, FEATURE, UNFEATURE = "approve", "reject", "feature", "unfeature"
 MODERATION_ACTIONS = (APPROVE, REJECT, FEATURE, UNFEATURE)
+#: The decisions that approve (featuring shows the initiative to everyone too).
+APPROVING_ACTIONS = (APPROVE, FEATURE)
 
 
 def can_moderate(user) -> bool:
     """Whether ``user`` moderates initiatives (approve, reject, feature)."""
     return visibility.is_active_user(user) and user.has_perm(MODERATE_PERMISSION)
+
+
+def may_approve(user, initiative: Initiative) -> bool:
+    """Whether ``user`` is offered to approve or feature ``initiative``: a moderator,
+    and not its author (unless self-approval is allowed, see portal/approvals.py)."""
+    return can_moderate(user) and approvals.may_approve(user, initiative.author_id)
 
 
 # --- Visibility of initiatives (registered with the one policy in signals.py) ---------
@@ -241,13 +249,17 @@ def submit_initiative(
 
 def moderate_initiative(user, initiative: Initiative, action: str) -> Initiative:
     """Apply a moderator's decision: approve, reject, feature (approves too) or
-    unfeature. Raises ``PermissionDenied`` for people who do not moderate."""
+    unfeature. Raises ``PermissionDenied`` for people who do not moderate, and
+    :class:`portal.approvals.SelfApprovalRefused` when a moderator would approve or
+    feature their own initiative (unless ``PORTAL_ALLOW_SELF_APPROVAL``)."""
     if not can_moderate(user):
         raise PermissionDenied
     if action not in MODERATION_ACTIONS:
         raise ValidationError(
             {"action": [_("Unknown action: choose approve, reject, feature or unfeature.")]}
         )
+    if action in APPROVING_ACTIONS:
+        approvals.check_may_approve(user, initiative.author_id)
     if action == APPROVE:
         initiative.status = Initiative.Status.APPROVED
     elif action == REJECT:
