@@ -35,7 +35,8 @@ def test_the_news_index_offers_a_personal_feed_link_to_copy(logged_in, employee,
     link = link_of(html)
     assert link == f"http://testserver{news_index.url}feed/rss/?token={key}"
     # Both autodiscovery links carry it too, and the copy button is left to the script.
-    assert f'href="http://testserver{news_index.url}feed/atom/?token={key}"' in html
+    atom = f'href="http://testserver{news_index.url}feed/atom/?token={key}"'
+    assert html.count(atom) == 2  # the autodiscovery link and the "for Atom" link
     assert re.search(r"<button[^>]*data-copy-from=\"feed-link-url\"[^>]*hidden", html)
     assert "portal/js/copy.js" in html
     assert "<script>" not in html  # no inline script: the CSP forbids them
