@@ -16,7 +16,8 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
     Two kinds of requests are let through to answer for themselves: the public paths of
     ``PORTAL_PUBLIC_PATH_PREFIXES`` (health check, static assets) and API views, which
     authenticate sessions *and tokens* themselves and answer 401/403 as JSON rather than
-    redirecting a script to a login form.
+    redirecting a script to a login form. A third goes on as a person: a feed reader's
+    GET of a personal feed link, with that person's valid feed token.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -32,23 +33,17 @@ class IntranetLoginRequiredMiddleware(LoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
-#: Feed readers cannot use the session: a feed URL may carry the reader's API token as
-#: ``?token=``. Only a valid token of an active person lets the request through.
-TOKEN_FEED_SUFFIXES = ("/feed/rss/", "/feed/atom/")
-
-
 def _token_feed_reader(request):
-    key = request.GET.get("token", "")
-    if not key or not request.path.endswith(TOKEN_FEED_SUFFIXES):
+    """The person a feed reader's request reads as: a GET of a feed URL carrying the
+    valid feed token of an active person (portal.accounts.feed_tokens), else ``None``.
+    Never for another method or URL, and never instead of a logged-in session."""
+    from portal.accounts import feed_tokens
+
+    if request.method not in ("GET", "HEAD") or not feed_tokens.is_feed_path(request.path):
         return None
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return None
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    return feed_tokens.reader_for(request.GET.get(feed_tokens.TOKEN_PARAMETER, ""))
 
 
 def is_api_view(view_func) -> bool:

@@ -78,16 +78,23 @@ class TestIntranetLogin:
     def test_a_feed_token_lets_only_a_valid_readers_request_through(
         self, client, employee, content_page
     ):
-        token = Token.objects.create(user=employee)
+        from portal.accounts import feed_tokens
+
+        key = feed_tokens.token_for(employee).key
         bogus = client.get("/welcome-guide/feed/rss/?token=not-a-token")
         assert bogus.status_code == 302 and bogus["Location"].startswith("/account/login/")
         # A valid token only goes as far as its owner could (here: no such feed, 404).
-        assert client.get(f"/welcome-guide/feed/rss/?token={token.key}").status_code == 404
+        assert client.get(f"/welcome-guide/feed/rss/?token={key}").status_code == 404
         # Outside feed URLs a token in the query string is ignored.
-        assert client.get(f"/welcome-guide/?token={token.key}").status_code == 302
+        assert client.get(f"/welcome-guide/?token={key}").status_code == 302
+        # Only to read: a write with the token is an anonymous write.
+        assert client.post(f"/welcome-guide/feed/rss/?token={key}").status_code == 302
+        # The API token is not a feed token.
+        api_token = Token.objects.create(user=employee)
+        assert client.get(f"/welcome-guide/feed/rss/?token={api_token.key}").status_code == 302
         employee.is_active = False
         employee.save()
-        assert client.get(f"/welcome-guide/feed/rss/?token={token.key}").status_code == 302
+        assert client.get(f"/welcome-guide/feed/rss/?token={key}").status_code == 302
 
     def test_login_page_and_health_check_are_open(self, client):
         assert client.get("/account/login/").status_code == 200

@@ -1,13 +1,14 @@
 """Keep roles in step with the installed apps, give every new account the employee role,
-and count failed logins for the lockout."""
+count failed logins for the lockout, and forget an erased person's feed token."""
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
+from portal import signals
 from portal.accounts import lockout, roles
-from portal.accounts.models import User
+from portal.accounts.models import FeedToken, User
 
 
 @receiver(post_migrate, dispatch_uid="accounts_sync_roles")
@@ -38,3 +39,8 @@ def count_failed_login(sender, credentials: dict, request=None, **kwargs) -> Non
 @receiver(user_logged_in, dispatch_uid="accounts_lockout_success")
 def forget_failed_logins(sender, user: User, request=None, **kwargs) -> None:
     lockout.clear(user.get_username())
+
+
+@receiver(signals.user_erased, dispatch_uid="accounts_forget_feed_token")
+def forget_feed_token(sender, user, **kwargs) -> None:
+    FeedToken.objects.filter(user=user).delete()

@@ -185,3 +185,34 @@ class User(AbstractUser):
     @property
     def role_names(self) -> list[str]:
         return sorted(self.groups.values_list("name", flat=True))
+
+
+def new_feed_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class FeedToken(models.Model):
+    """A person's secret for their personal feeds (the news RSS/Atom feeds...): feed
+    readers cannot log in, so the link carries it as ``?token=``.
+
+    Separate from the API token on purpose: it only reads feeds (a leaked link exposes
+    what its owner may read, never lets anyone act as them) and resetting it breaks
+    only the feed links. See :mod:`portal.accounts.feed_tokens`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="feed_token",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True, default=new_feed_key)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("feed token")
+        verbose_name_plural = _("feed tokens")
+
+    def __str__(self) -> str:
+        return f"feed token of {self.user_id}"

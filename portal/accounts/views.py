@@ -1,5 +1,5 @@
 """Account pages: log in and out, reset a password, choose the language, manage an API
-token."""
+token and reset the personal feed link."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -7,14 +7,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
-from portal.accounts import lockout
+from portal.accounts import feed_tokens, lockout
 from portal.accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm
 from portal.accounts.services import set_preferred_language
 from portal.ratelimit import rate_limit
@@ -107,3 +107,22 @@ def revoke_token(request):
     Token.objects.filter(user=request.user).delete()
     messages.success(request, _("Your API token was revoked."))
     return redirect("account_settings")
+
+
+@require_POST
+@rate_limit("feed_token")
+def reset_feed_token(request):
+    """Make a new personal feed token: feed links with the old one stop working. Back to
+    ``next`` (the page the person came from, on this site) or to their settings."""
+    feed_tokens.reset(request.user)
+    messages.success(
+        request,
+        _(
+            "Your personal feed link was reset: update it in your feed reader; "
+            "the old one no longer works."
+        ),
+    )
+    next_url = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("account_settings")
+    return redirect(next_url)

@@ -12,10 +12,11 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal import plugins
+        from portal import approvals, plugins
         from portal.core import access, visibility_rules
 
         plugins.check_dependencies()
+        approvals.install_workflow_guard()
         visibility_rules.register_core_rules()
         access.connect()
         # Receivers must be connected before the first request, whatever is imported first.

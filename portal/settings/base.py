@@ -320,6 +320,8 @@ PORTAL_RATE_LIMITS: dict[str, tuple[str | None, str | None]] = {
     "login": ("10/m", "30/m"),
     "password_reset": ("5/h", "20/h"),
     "token": ("10/h", "30/h"),
+    # Resetting one's personal feed link (portal/accounts/feed_tokens.py).
+    "feed_token": ("10/h", "30/h"),
     "post": ("30/m", "120/m"),
     "comment": ("60/m", "240/m"),
     "reaction": ("120/m", "480/m"),
@@ -343,6 +345,16 @@ PORTAL_RATE_LIMIT_VIEWS: dict[str, str] = {
 PORTAL_RATE_LIMIT_EXEMPT_PREFIXES: list[str] = ["/admin/"]
 # django-ratelimit takes the client's address the same way.
 RATELIMIT_IP_META_KEY = "portal.ratelimit.client_ip"
+
+# --- Approvals (portal/approvals.py) ---------------------------------------------------
+#: Whether someone may approve what they submitted themselves (a themed-week initiative,
+#: a page in a moderation workflow). Off: a submission needs a second person.
+PORTAL_ALLOW_SELF_APPROVAL = os.environ.get("PORTAL_ALLOW_SELF_APPROVAL", "").lower() in {
+    "1",
+    "true",
+    "yes",
+    "on",
+}
 
 # --- Failed logins (portal/accounts/lockout.py) --------------------------------------
 PORTAL_LOGIN_LOCKOUT_FAILURES = int(os.environ.get("PORTAL_LOGIN_LOCKOUT_FAILURES", "5"))

@@ -1,5 +1,6 @@
 """E-learning as an employee uses it in a browser: find a course, enrol, complete a lesson,
-pass the quiz and see the progress. Every page visited is checked with axe-core."""
+pass the quiz (an empty or partial answer is refused on the form, and is no attempt) and
+see the progress. Every page visited is checked with axe-core."""
 
 from __future__ import annotations
 
@@ -54,14 +55,33 @@ def test_enrol_complete_a_lesson_pass_the_quiz_and_see_progress(
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your knowledge")
     expect(page.get_by_role("status")).to_contain_text("Lesson marked as done")
     assert_accessible(page)
+    # An empty submission is refused on the form, and is no attempt.
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text("Answer the quiz before submitting it.")
+    expect(page.get_by_text("attempt")).to_have_count(0)
+    assert_accessible(page)
+
+    # A partial one names the question left out and keeps what was ticked.
     first = page.get_by_role("group", name="Which of these are personal data?")
     first.get_by_label("An email address").check()
     page.get_by_role("button", name="Submit my answers").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Question 2 is not answered: “Who handles a data breach?”."
+    )
+    second = page.get_by_role("group", name="Who handles a data breach?")
+    expect(second).to_contain_text("Answer this question")
+    expect(first.get_by_label("An email address")).to_be_checked()
+    assert_accessible(page)
+
+    second.get_by_label("Nobody").check()
+    page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("status")).to_contain_text("Not passed yet: 0%")
 
+    first = page.get_by_role("group", name="Which of these are personal data?")
+    second = page.get_by_role("group", name="Who handles a data breach?")
     first.get_by_label("An email address").check()
     first.get_by_label("A name").check()
-    page.get_by_role("group", name="Who handles a data breach?").get_by_label("The DPO").check()
+    second.get_by_label("The DPO").check()
     page.get_by_role("button", name="Submit my answers").click()
     expect(page.get_by_role("status")).to_contain_text("Quiz passed: 100%")
     assert_accessible(page)

@@ -88,3 +88,33 @@ def test_write_submit_approve_and_read_a_news(
     page.get_by_role("link", name="The VPN moves to a new provider").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("The VPN moves to a new provider")
     assert_accessible(page)
+
+
+def test_copy_and_reset_the_personal_feed_link(
+    page, live_server, news_index, employee, login, assert_accessible
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, employee.email, PASSWORD)
+    page.goto(news_index.url)
+    section = page.get_by_role("region", name="Follow the news in your feed reader")
+    field = section.get_by_label("Your personal feed link")
+    link = field.input_value()
+    assert re.search(r"/feed/rss/\?token=[\w-]{20,}$", link)
+    # The copy button appears with JavaScript and puts the link on the clipboard.
+    section.get_by_role("button", name="Copy the link").click()
+    expect(section.get_by_role("status")).to_have_text("Link copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    assert_accessible(page)
+
+    # Resetting gives a new link; the old one opens nothing any more.
+    section.get_by_role("button", name="Reset my feed link").click()
+    expect(page.locator(".messages")).to_contain_text("the old one no longer works")
+    new_link = page.get_by_label("Your personal feed link").input_value()
+    assert new_link != link
+    assert_accessible(page)
+
+    page.context.clear_cookies()  # a feed reader: no session, only the link
+    old = page.request.get(link, max_redirects=0)
+    assert old.status == 302 and "/account/login/" in old.headers["location"]
+    fresh = page.request.get(new_link, max_redirects=0)
+    assert fresh.status == 200 and "Older story" in fresh.text()

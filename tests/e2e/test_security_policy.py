@@ -71,6 +71,7 @@ def test_the_portal_pages_load_without_a_policy_violation(
         "/people/orgchart/",
         "/search/?q=canteen",
         content["news"].url,
+        content["news"].get_parent().url,  # the news index and its copy button's script
         content["week"].url,
         content["week"].get_parent().url,
         "/account/settings/",

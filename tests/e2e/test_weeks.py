@@ -1,6 +1,7 @@
 """Themed weeks in a browser: an employee opens the current week from the home page,
 shares an initiative with a photo, an editor approves and features it in the admin, and
-the employee then sees it featured.
+the employee then sees it featured. A week that is over shows what was shared, without a
+form; a week to come says when sharing opens.
 
 Every employee page visited is checked with axe-core (serious and critical violations
 fail).
@@ -17,6 +18,7 @@ from portal.editorial.weeks.models import Initiative
 from portal.editorial.weeks.tests.factories import (
     grant_moderation,
     make_index,
+    make_initiative,
     make_week,
     png_bytes,
 )
@@ -85,4 +87,29 @@ def test_share_an_initiative_and_see_it_featured_once_approved(
     mine = page.locator(".initiative", has_text="Car-sharing from Lyon")
     expect(mine).to_contain_text("Featured")
     expect(mine).not_to_contain_text("Pending approval")
+    assert_accessible(page)
+
+
+def test_a_past_week_shows_what_was_shared_and_a_week_to_come_when_it_opens(
+    page, employee, colleague, home_page, login, assert_accessible
+):
+    index = make_index(home_page)
+    past = make_week(index, "Safety week", starts_in=-30)
+    upcoming = make_week(index, "Mobility week", starts_in=7)
+    make_initiative(past, colleague, "First-aid training", status=Initiative.Status.APPROVED)
+
+    login(page, employee.email, PASSWORD)
+    page.goto(past.url)
+    initiatives = page.get_by_role("region", name="Initiatives")
+    expect(initiatives).to_contain_text("This week is over; here is what people shared.")
+    expect(initiatives).to_contain_text("First-aid training")
+    expect(page.get_by_role("main")).not_to_contain_text("Be the first to share yours!")
+    expect(page.get_by_role("button", name="Submit my initiative")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto(upcoming.url)
+    expect(page.get_by_role("region", name="Initiatives")).to_contain_text(
+        "Sharing initiatives opens on"
+    )
+    expect(page.get_by_role("button", name="Submit my initiative")).to_have_count(0)
     assert_accessible(page)

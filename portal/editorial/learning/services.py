@@ -47,6 +47,17 @@ class NotEnrolled(LearningError):
     code = "not_enrolled"
 
 
+class IncompleteQuiz(LearningError):
+    """A quiz submitted with questions left unanswered (or none answered at all): not
+    an attempt. ``missing`` holds the unanswered questions, in the quiz's order."""
+
+    code = "incomplete"
+
+    def __init__(self, message: str, errors: dict[str, list[str]], missing: list[QuizQuestion]):
+        super().__init__(message, errors)
+        self.missing = missing
+
+
 class MissingPrerequisites(LearningError):
     code = "missing_prerequisites"
 
@@ -281,12 +292,41 @@ def _clean_answers(lesson: LessonPage, answers) -> tuple[list[QuizQuestion], dic
         cleaned[question.pk] = chosen
     if errors:
         raise LearningError(_("Invalid answers."), {"answers": errors})
+    _check_every_question_answered(questions, cleaned)
     return questions, cleaned
+
+
+def _check_every_question_answered(questions: list[QuizQuestion], cleaned: dict[int, set]):
+    """A submission answers every question (ticks at least one choice of each), as in any
+    course platform: an empty or partial one is refused, naming what is missing, and
+    does not count as an attempt."""
+    missing = [question for question in questions if not cleaned.get(question.pk)]
+    if not missing:
+        return
+    if len(missing) == len(questions):
+        raise IncompleteQuiz(
+            _("Answer the quiz before submitting it."),
+            {"answers": [_("No question is answered: tick at least one answer per question.")]},
+            missing,
+        )
+    numbers = {question.pk: position for position, question in enumerate(questions, 1)}
+    raise IncompleteQuiz(
+        _("Answer every question of the quiz."),
+        {
+            "answers": [
+                _("Question %(number)s is not answered: “%(text)s”.")
+                % {"number": numbers[question.pk], "text": question.text}
+                for question in missing
+            ]
+        },
+        missing,
+    )
 
 
 def score_quiz(questions: list[QuizQuestion], answers: dict[int, set]) -> tuple[int, int]:
     """How many questions are answered exactly right (all correct choices and no other),
-    out of how many. An unanswered question counts as wrong."""
+    out of how many. (An unanswered question would count as wrong; :func:`submit_quiz`
+    refuses those first.)"""
     correct = 0
     for question in questions:
         expected = {choice.pk for choice in question.choices.all() if choice.is_correct}
@@ -299,7 +339,9 @@ def submit_quiz(user, lesson: LessonPage, answers) -> QuizResult:
     """Score a quiz attempt server-side; passing it completes the lesson.
 
     ``answers`` maps question ids to lists of choice ids. Unknown questions or choices
-    (including those of another lesson) raise :class:`LearningError` and write nothing."""
+    (including those of another lesson) raise :class:`LearningError`, and a question left
+    unanswered (or the whole quiz) :class:`IncompleteQuiz`; either writes nothing and is
+    no attempt."""
     _course, enrolment = _enrolment_for_lesson(user, lesson)
     questions, cleaned = _clean_answers(lesson, answers)
     correct, total = score_quiz(questions, cleaned)

@@ -37,6 +37,9 @@ def complete(request, lesson):
 
 
 def quiz(request, lesson):
+    """Score the quiz form. Bad answers (unknown questions or choices, questions left
+    unanswered) show the lesson again with the errors on the form (400), the ticked
+    choices kept, and record no attempt."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     answers = {
@@ -47,9 +50,20 @@ def quiz(request, lesson):
     try:
         result = services.submit_quiz(request.user, lesson, answers)
     except services.LearningError as error:
-        details = [message for messages_ in error.errors.values() for message in messages_]
-        messages.error(request, " ".join([str(error), *details]))
-        return redirect(lesson.url)
+        if not error.errors:  # not enrolled, no such quiz...: a message, back to the lesson
+            messages.error(request, str(error))
+            return redirect(lesson.url)
+        response = lesson.render(
+            request,
+            context_overrides={
+                "quiz_error": str(error),
+                "quiz_errors": [message for items in error.errors.values() for message in items],
+                "quiz_missing": {question.pk for question in getattr(error, "missing", [])},
+                "quiz_chosen": {str(value) for values in answers.values() for value in values},
+            },
+        )
+        response.status_code = 400
+        return response
     values = {"score": result.score, "correct": result.correct, "total": result.total}
     if result.passed:
         messages.success(

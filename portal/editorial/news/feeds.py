@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
@@ -23,13 +24,17 @@ class NewsFeed(Feed):
         self.reader = reader
 
     def title(self) -> str:
-        return self.news_index.title
+        # "News — Portal": the index's title alone would not say whose news they are.
+        return _("%(title)s — %(site)s") % {
+            "title": self.news_index.title,
+            "site": settings.WAGTAIL_SITE_NAME,
+        }
 
     def link(self) -> str:
         return self.news_index.url or "/"
 
     def description(self) -> str:
-        return _("The latest news of %(title)s.") % {"title": self.news_index.title}
+        return _("The latest news published on %(site)s.") % {"site": settings.WAGTAIL_SITE_NAME}
 
     def items(self):
         news = services.visible_news(self.reader, self.news_index)

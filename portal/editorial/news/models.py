@@ -149,6 +149,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     def _feed(self, request, kind: str):
         from django.contrib.auth.views import redirect_to_login
+        from django.utils.cache import patch_cache_control
 
         from portal.editorial.news import feeds, services
 
@@ -157,7 +158,10 @@ class NewsIndexPage(RoutablePageMixin, Page):
             return redirect_to_login(request.path)
         if not visibility.can_view(reader, self):
             raise Http404
-        return feeds.build_feed(kind, self, reader)(request)
+        response = feeds.build_feed(kind, self, reader)(request)
+        # What one person may read: no shared cache keeps it for another.
+        patch_cache_control(response, private=True)
+        return response
 
 
 class NewsPageForm(WagtailAdminPageForm):

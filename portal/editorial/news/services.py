@@ -129,19 +129,11 @@ def news_index_for(user) -> NewsIndexPage | None:
 
 
 def feed_reader(request):
-    """Who reads a feed: the logged-in user, or the owner of the API token given as
-    ``?token=`` (feed readers cannot use the session); ``None`` for nobody."""
-    from rest_framework.authtoken.models import Token
+    """Who reads a feed: the logged-in user, or the owner of the personal feed token
+    given as ``?token=`` (feed readers cannot use the session); ``None`` for nobody."""
+    from portal.accounts import feed_tokens
 
-    if visibility.is_active_user(request.user):
-        return request.user
-    key = request.GET.get("token", "")
-    if not key:
-        return None
-    token = Token.objects.select_related("user").filter(key=key).first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
+    return feed_tokens.reader_of(request)
 
 
 def setup_news_moderation(news_index: NewsIndexPage):

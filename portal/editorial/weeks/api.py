@@ -17,7 +17,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from portal import visibility
+from portal import approvals, visibility
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
 from portal.editorial.weeks import services
@@ -34,6 +34,9 @@ class WeekSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     image_url = serializers.SerializerMethodField()
     is_current = serializers.SerializerMethodField()
+    accepts_initiatives = serializers.SerializerMethodField(
+        help_text=_("Whether the week takes initiatives today (from its first to last day).")
+    )
 
     class Meta:
         model = ThemedWeekPage
@@ -45,6 +48,7 @@ class WeekSerializer(serializers.ModelSerializer):
             "start_date",
             "end_date",
             "is_current",
+            "accepts_initiatives",
             "colour",
             "image_url",
             "image_alt",
@@ -61,6 +65,9 @@ class WeekSerializer(serializers.ModelSerializer):
 
     def get_is_current(self, week) -> bool:
         return week.is_current()
+
+    def get_accepts_initiatives(self, week) -> bool:
+        return not services.closed_reason(week)
 
 
 class WeekDetailSerializer(WeekSerializer):
@@ -179,7 +186,10 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["POST"],
         request={"multipart/form-data": InitiativeSerializer},
         responses={201: InitiativeSerializer},
-        description=_("Submit an initiative (multipart). It waits for an editor's approval."),
+        description=_(
+            "Submit an initiative (multipart) while the week runs; it waits for an "
+            "editor's approval. Before the first day or after the last, 400 naming `week`."
+        ),
     )
     @action(
         detail=True,
@@ -189,6 +199,10 @@ class WeekViewSet(viewsets.ReadOnlyModelViewSet):
     def initiatives(self, request, pk=None):
         week = services.visible_week_or_404(request.user, pk)
         if request.method == "POST":
+            try:
+                services.check_open_for_initiatives(week)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict) from error
             serializer = InitiativeSerializer(data=request.data, context=self._context(week))
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
@@ -230,16 +244,26 @@ class InitiativeViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             self.request.user, Initiative.objects.select_related("author", "week")
         )
 
-    @extend_schema(request=ModerationSerializer, responses=InitiativeSerializer)
+    @extend_schema(
+        request=ModerationSerializer,
+        responses={200: InitiativeSerializer, 403: error_response(403)},
+    )
     @action(detail=True, methods=["post"], serializer_class=ModerationSerializer)
     def moderate(self, request, pk=None):
-        """Approve, reject, feature (approves too) or unfeature (moderators only)."""
+        """Approve, reject, feature (approves too) or unfeature (moderators only). Nobody
+        approves or features their own initiative (403, code ``self_approval``) unless
+        the portal allows self-approval."""
         if not services.can_moderate(request.user):
             raise exceptions.PermissionDenied(_("Only editors moderate initiatives."))
         initiative = self.get_object()
         serializer = ModerationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.moderate_initiative(request.user, initiative, serializer.validated_data["action"])
+        try:
+            services.moderate_initiative(
+                request.user, initiative, serializer.validated_data["action"]
+            )
+        except approvals.SelfApprovalRefused as error:
+            raise exceptions.PermissionDenied(str(error), code=error.code) from error
         return Response(
             InitiativeSerializer(initiative, context=self.get_serializer_context()).data
         )

@@ -144,6 +144,12 @@ class ThemedWeekPage(RoutablePageMixin, Page):
         today = today or timezone.localdate()
         return self.start_date <= today <= self.end_date
 
+    def is_over(self, today: datetime.date | None = None) -> bool:
+        return self.end_date < (today or timezone.localdate())
+
+    def is_upcoming(self, today: datetime.date | None = None) -> bool:
+        return self.start_date > (today or timezone.localdate())
+
     def get_context(self, request, *args, **kwargs):
         from portal.editorial.weeks import services
         from portal.editorial.weeks.forms import InitiativeForm
@@ -153,6 +159,9 @@ class ThemedWeekPage(RoutablePageMixin, Page):
         context["initiatives"] = services.visible_initiatives(request.user, self)
         context.setdefault("form", InitiativeForm())
         context["is_current"] = self.is_current()
+        # Initiatives are shared while the week runs: not before, not once it is over.
+        context["is_over"] = self.is_over()
+        context["is_upcoming"] = self.is_upcoming()
         context["submit_url"] = (self.get_url(request) or "") + self.reverse_subpage(
             "submit_initiative"
         )

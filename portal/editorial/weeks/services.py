@@ -10,10 +10,11 @@ from django.db import transaction
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from portal import files, visibility
+from portal import approvals, files, visibility
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
 
 #: Largest photo an employee may upload, in bytes.
@@ -25,11 +26,19 @@ MODERATE_PERMISSION = "weeks.change_initiative"
 
 APPROVE, REJECT, FEATURE, UNFEATURE = "approve", "reject", "feature", "unfeature"
 MODERATION_ACTIONS = (APPROVE, REJECT, FEATURE, UNFEATURE)
+#: The decisions that approve (featuring shows the initiative to everyone too).
+APPROVING_ACTIONS = (APPROVE, FEATURE)
 
 
 def can_moderate(user) -> bool:
     """Whether ``user`` moderates initiatives (approve, reject, feature)."""
     return visibility.is_active_user(user) and user.has_perm(MODERATE_PERMISSION)
+
+
+def may_approve(user, initiative: Initiative) -> bool:
+    """Whether ``user`` is offered to approve or feature ``initiative``: a moderator,
+    and not its author (unless self-approval is allowed, see portal/approvals.py)."""
+    return can_moderate(user) and approvals.may_approve(user, initiative.author_id)
 
 
 # --- Visibility of initiatives (registered with the one policy in signals.py) ---------
@@ -182,15 +191,37 @@ def validate_photo(photo) -> files.CleanImage:
     )
 
 
+def closed_reason(week: ThemedWeekPage, today: datetime.date | None = None) -> str:
+    """Why ``week`` takes no initiative ``today`` ("" while it runs): initiatives are
+    shared from the week's first day to its last, not before, not after."""
+    today = today or timezone.localdate()
+    if week.is_over(today):
+        return _("This week is over: it no longer takes initiatives.")
+    if week.is_upcoming(today):
+        return _("This week has not started yet: initiatives open on %(date)s.") % {
+            "date": date_format(week.start_date, "DATE_FORMAT")
+        }
+    return ""
+
+
+def check_open_for_initiatives(week: ThemedWeekPage) -> None:
+    """Raise ``ValidationError`` naming the ``week`` when it takes no initiative today."""
+    reason = closed_reason(week)
+    if reason:
+        raise ValidationError({"week": [reason]})
+
+
 def submit_initiative(
     user, week: ThemedWeekPage, *, title: str, description: str = "", photo=None
 ) -> Initiative:
     """Record ``user``'s initiative for ``week``, waiting for moderation.
 
     Raises ``Http404`` when the user may not see the week and ``ValidationError`` (by
-    field) for bad input; in both cases nothing is written, file included."""
+    field) for bad input, or (``week``) when the week is not running; in every case
+    nothing is written, file included."""
     if not visibility.can_view(user, week):
         raise Http404
+    check_open_for_initiatives(week)
     errors: dict[str, list[str]] = {}
     title = (title or "").strip()
     if not title:
@@ -218,13 +249,17 @@ def submit_initiative(
 
 def moderate_initiative(user, initiative: Initiative, action: str) -> Initiative:
     """Apply a moderator's decision: approve, reject, feature (approves too) or
-    unfeature. Raises ``PermissionDenied`` for people who do not moderate."""
+    unfeature. Raises ``PermissionDenied`` for people who do not moderate, and
+    :class:`portal.approvals.SelfApprovalRefused` when a moderator would approve or
+    feature their own initiative (unless ``PORTAL_ALLOW_SELF_APPROVAL``)."""
     if not can_moderate(user):
         raise PermissionDenied
     if action not in MODERATION_ACTIONS:
         raise ValidationError(
             {"action": [_("Unknown action: choose approve, reject, feature or unfeature.")]}
         )
+    if action in APPROVING_ACTIONS:
+        approvals.check_may_approve(user, initiative.author_id)
     if action == APPROVE:
         initiative.status = Initiative.Status.APPROVED
     elif action == REJECT:

@@ -19,7 +19,14 @@ from portal.ratelimit import rate_limit
 @require_POST
 @rate_limit("initiative")
 def submit_initiative(request, week):
-    """Submit the week page's form; on errors, show the page again with them (400)."""
+    """Submit the week page's form; on errors, show the page again with them (400). A
+    week that is not running (a page opened before it ended) says so, storing nothing."""
+    reason = services.closed_reason(week)
+    if reason:
+        messages.error(request, reason)
+        response = week.render(request)
+        response.status_code = 400
+        return response
     form = InitiativeForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from portal import approvals
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import Initiative
 
@@ -24,16 +25,20 @@ def _require_moderator(request) -> None:
 def moderation_queue(request):
     """Initiatives waiting for a decision, then the latest approved ones."""
     _require_moderator(request)
-    recent = (
+    recent = list(
         Initiative.objects.filter(status=Initiative.Status.APPROVED)
         .select_related("author", "week")
         .order_by("-moderated_at", "-pk")[:20]
     )
+    pending = list(services.pending_initiatives())
+    for initiative in (*pending, *recent):
+        # One's own initiative is approved (or featured) by another editor.
+        initiative.may_approve = services.may_approve(request.user, initiative)
     return render(
         request,
         "weeks/admin/moderation.html",
         {
-            "pending": services.pending_initiatives(),
+            "pending": pending,
             "recent": recent,
             "header_title": _("Initiatives to moderate"),
             "actions": services.MODERATION_ACTIONS,
@@ -49,7 +54,11 @@ def moderate(request, initiative_id: int):
     if action not in services.MODERATION_ACTIONS:
         messages.error(request, _("Unknown action."))
         return redirect("weeks_moderation")
-    services.moderate_initiative(request.user, initiative, action)
+    try:
+        services.moderate_initiative(request.user, initiative, action)
+    except approvals.SelfApprovalRefused as error:
+        messages.error(request, str(error))
+        return redirect("weeks_moderation")
     labels = {
         services.APPROVE: _("“%(title)s” approved."),
         services.REJECT: _("“%(title)s” rejected."),

@@ -149,6 +149,27 @@ class TestLessons:
         assert body["status"] == 400 and body["code"] == "invalid" and body["errors"]
         assert not LessonProgress.objects.exists()
 
+    @pytest.mark.parametrize("answers", ["none", "empty lists", "one of two"])
+    def test_an_empty_or_partial_quiz_is_400_naming_answers_and_no_attempt(
+        self, employee_client, employee, course, quiz_lesson, answers
+    ):
+        services.enrol(employee, course)
+        first, second = quiz_lesson.quiz_questions.all()
+        payload = {
+            "none": {},
+            "empty lists": {str(first.pk): [], str(second.pk): []},
+            "one of two": {str(first.pk): answers_for(quiz_lesson)[str(first.pk)]},
+        }[answers]
+        response = employee_client.post(
+            f"/api/learning/lessons/{quiz_lesson.pk}/quiz/", {"answers": payload}, format="json"
+        )
+        assert response.status_code == 400
+        body = response.json()
+        assert body["code"] == "invalid" and list(body["errors"]) == ["answers"]
+        if answers == "one of two":
+            assert body["errors"]["answers"] == [f"Question 2 is not answered: “{second.text}”."]
+        assert not LessonProgress.objects.exists()
+
     def test_answers_from_another_course_are_400(
         self, employee_client, employee, catalogue, course, quiz_lesson
     ):

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.contrib.messages import get_messages
+from django.utils.html import escape
 
 from portal.core.models import PageAudience
 from portal.editorial.learning import services
@@ -99,9 +100,38 @@ class TestLessonPages:
     def test_a_bad_quiz_post_writes_nothing(self, logged_in, employee, course, quiz_lesson):
         services.enrol(employee, course)
         response = logged_in.post(quiz_lesson.url + "quiz/", {"question-999999": "1"})
-        assert messages_of(response) == [
-            "Invalid answers. Unknown question 999999 for this lesson."
-        ]
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Invalid answers." in html and "Unknown question 999999 for this lesson." in html
+        assert not LessonProgress.objects.exists()
+
+    def test_an_empty_quiz_shows_the_form_again_with_an_error_and_is_no_attempt(
+        self, logged_in, employee, course, quiz_lesson
+    ):
+        services.enrol(employee, course)
+        response = logged_in.post(quiz_lesson.url + "quiz/", {})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert 'role="alert"' in html and "Answer the quiz before submitting it." in html
+        assert html.count('class="quiz__question--error"') == 2
+        assert "Submit my answers" in html
+        assert "attempt" not in html  # no "Best score ... after 1 attempt"
+        assert not LessonProgress.objects.exists()
+
+    def test_a_partial_quiz_names_the_missing_question_and_keeps_the_ticks(
+        self, logged_in, employee, course, quiz_lesson
+    ):
+        services.enrol(employee, course)
+        first, second = quiz_lesson.quiz_questions.all()
+        chosen = answers_for(quiz_lesson)[str(first.pk)]
+        response = logged_in.post(quiz_lesson.url + "quiz/", {f"question-{first.pk}": chosen})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert escape(f"Question 2 is not answered: “{second.text}”.") in html
+        assert html.count('class="quiz__question--error"') == 1
+        assert f'aria-describedby="question-{second.pk}-error"' in html
+        for choice in chosen:
+            assert f'value="{choice}" checked' in html
         assert not LessonProgress.objects.exists()
 
 

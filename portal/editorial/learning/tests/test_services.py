@@ -102,7 +102,8 @@ class TestQuiz:
         services.enrol(employee, course)
         first, second = quiz_lesson.quiz_questions.all()
         answers = answers_for(quiz_lesson)
-        answers[str(second.pk)] = []  # one of two questions right: 50% < 70%
+        answers[str(second.pk)] = answers_for(quiz_lesson, right=False)[str(second.pk)]
+        # one of two questions right: 50% < 70%
         result = services.submit_quiz(employee, quiz_lesson, answers)
         assert (result.score, result.passed, result.correct, result.total) == (50, False, 1, 2)
         progress = LessonProgress.objects.get()
@@ -121,10 +122,11 @@ class TestQuiz:
         first = quiz_lesson.quiz_questions.first()
         right = [c.pk for c in first.choices.all() if c.is_correct]
         wrong = [c.pk for c in first.choices.all() if not c.is_correct]
+        others = answers_for(quiz_lesson)  # the other question answered right
         for chosen in (right[:1], right + wrong):
-            result = services.submit_quiz(employee, quiz_lesson, {str(first.pk): chosen})
-            assert result.correct == 0
-        assert services.submit_quiz(employee, quiz_lesson, {first.pk: right}).correct == 1
+            result = services.submit_quiz(employee, quiz_lesson, {**others, str(first.pk): chosen})
+            assert result.correct == 1
+        assert services.submit_quiz(employee, quiz_lesson, {**others, first.pk: right}).correct == 2
 
     @pytest.mark.parametrize(
         "bad",
@@ -142,6 +144,42 @@ class TestQuiz:
             services.submit_quiz(employee, quiz_lesson, bad)
         assert error.value.errors["answers"]
         assert not LessonProgress.objects.exists()
+
+    @pytest.mark.parametrize("empty", [{}, "no question answered"])
+    def test_an_empty_submission_is_refused_and_is_no_attempt(
+        self, employee, course, quiz_lesson, empty
+    ):
+        services.enrol(employee, course)
+        if empty != {}:
+            empty = {str(question.pk): [] for question in quiz_lesson.quiz_questions.all()}
+        with pytest.raises(services.IncompleteQuiz) as error:
+            services.submit_quiz(employee, quiz_lesson, empty)
+        assert error.value.errors == {
+            "answers": ["No question is answered: tick at least one answer per question."]
+        }
+        assert len(error.value.missing) == 2
+        assert not LessonProgress.objects.exists()
+
+    def test_a_partial_submission_names_the_missing_questions(self, employee, course, quiz_lesson):
+        services.enrol(employee, course)
+        first, second = quiz_lesson.quiz_questions.all()
+        answers = {str(first.pk): answers_for(quiz_lesson)[str(first.pk)]}
+        with pytest.raises(services.IncompleteQuiz) as error:
+            services.submit_quiz(employee, quiz_lesson, answers)
+        assert str(error.value) == "Answer every question of the quiz."
+        assert error.value.errors == {"answers": [f"Question 2 is not answered: “{second.text}”."]}
+        assert error.value.missing == [second]
+        assert not LessonProgress.objects.exists()
+
+    def test_an_incomplete_submission_after_an_attempt_changes_nothing(
+        self, employee, course, quiz_lesson
+    ):
+        services.enrol(employee, course)
+        services.submit_quiz(employee, quiz_lesson, answers_for(quiz_lesson, right=False))
+        with pytest.raises(services.IncompleteQuiz):
+            services.submit_quiz(employee, quiz_lesson, {})
+        progress = LessonProgress.objects.get()
+        assert (progress.attempts, progress.quiz_score) == (1, 0)
 
     def test_choices_of_another_question_or_course_are_refused(
         self, employee, course, catalogue, quiz_lesson
