@@ -25,6 +25,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -50,7 +51,7 @@ class Post(Restricted):
         (STATUS, _("Status")),
         (EVENT, _("Event")),
         (POLL, _("Poll")),
-        (SHARE, _("Share")),
+        (SHARE, pgettext_lazy("kind of post", "Share")),
     ]
     #: The kinds the composer and ``POST /api/posts/`` make (a share comes from a share).
     COMPOSED_KINDS = [STATUS, EVENT, POLL]
