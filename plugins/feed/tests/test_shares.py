@@ -383,6 +383,10 @@ def test_share_button_and_share_page(client, employee, colleague, guild, course)
     assert post.group == guild and post.shared_id == course.pk
     html = client.get(reverse("feed:group", args=[guild.slug])).content.decode()
     assert "Join me" in html and course.title in html and course.get_url() in html
+    # Shares count against the posts' rate limit.
+    from plugins.feed import views
+
+    assert views.share.rate_limit_scope == "post"
 
 
 def test_share_page_refuses_what_one_may_not_share(
