@@ -29,7 +29,11 @@ missing object. A declaration says:
 * optional denormalised counters, kept by the comments and reactions plugins with ``F()``
   updates (objects without them are counted with one grouped query per list);
 * ``shareable``: whether people may share it into the feed or a group, as a post that
-  links it (the post shows its preview only to people who may see it);
+  links it (the post shows its preview only to people who may see it); ``preview(obj)``
+  gives that preview (``{"title", "excerpt", "image_url", "kind", "url"}``), by default
+  :func:`default_preview`: the title and URL of the declaration, the first of the
+  object's ``search_description``, ``summary`` or ``intro``, the image of its
+  ``listing_image``, ``search_image``, ``hero_image`` or ``image`` and its model's name;
 * ``api_prefix``, the path under ``/api/`` where the object's comments and reactions live;
   several models may share one (every page type under ``pages``) when they share a
   ``lookup_model`` to find an id in (``Page``, whose rows are resolved to their type).
@@ -46,7 +50,10 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Prefetch
+from django.utils.text import Truncator, capfirst
 
 from portal import visibility
 
@@ -89,6 +96,9 @@ class Interactive:
     shareable: bool = False
     url: Callable[[models.Model], str] = _url
     title: Callable[[models.Model], str] = _title
+    #: ``preview(obj) -> dict`` for a share's card (see :func:`default_preview`); the
+    #: keys it leaves out come from the default.
+    preview: Callable[[models.Model], dict] | None = None
 
     @property
     def label(self) -> str:
@@ -251,3 +261,88 @@ def url_of(obj) -> str:
 def title_of(obj) -> str:
     declaration = declaration_for(type(obj))
     return declaration.title(obj) if declaration else _title(obj)
+
+
+# --- Previews of shared objects --------------------------------------------------------------
+
+#: Where the default preview looks for an image (a Wagtail image foreign key), in order.
+PREVIEW_IMAGE_FIELDS = ("listing_image", "search_image", "hero_image", "image")
+#: Where it looks for a short text (plain or rich text), in order.
+PREVIEW_TEXT_FIELDS = ("search_description", "summary", "intro")
+#: The rendition of the preview's image (the news listing's: usually made already).
+PREVIEW_RENDITION = "fill-480x270"
+EXCERPT_LENGTH = 200
+
+
+def _image_field(model: type[models.Model]) -> str:
+    """The first of :data:`PREVIEW_IMAGE_FIELDS` that is a Wagtail image of ``model``."""
+    from wagtail.images import get_image_model
+
+    image_model = get_image_model()
+    for name in PREVIEW_IMAGE_FIELDS:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "related_model", None) is image_model and not field.many_to_many:
+            return name
+    return ""
+
+
+def _excerpt(obj) -> str:
+    from portal.text import plain_text
+
+    for name in PREVIEW_TEXT_FIELDS:
+        value = getattr(obj, name, "")
+        text = plain_text(str(value)) if value else ""
+        if text:
+            return Truncator(text).chars(EXCERPT_LENGTH)
+    return ""
+
+
+def _image_url(obj) -> str:
+    name = _image_field(type(obj))
+    if not name or not getattr(obj, f"{name}_id", None):
+        return ""
+    image = getattr(obj, name)
+    try:
+        return image.get_rendition(PREVIEW_RENDITION).url
+    except Exception:  # a missing or unreadable file: a card without its image
+        return ""
+
+
+def default_preview(obj) -> dict:
+    """``{"title", "excerpt", "image_url", "kind", "url"}`` of ``obj``, from what most
+    content has (see the module's docstring)."""
+    return {
+        "title": title_of(obj),
+        "excerpt": _excerpt(obj),
+        "image_url": _image_url(obj),
+        "kind": capfirst(str(type(obj)._meta.verbose_name)),
+        "url": url_of(obj),
+    }
+
+
+def preview_of(obj) -> dict | None:
+    """The preview of a shareable ``obj`` (its declaration's, completed by the default),
+    or ``None`` when its model is not declared shareable. The caller has checked that the
+    person may see ``obj``."""
+    declaration = declaration_for(type(obj))
+    if declaration is None or not declaration.shareable:
+        return None
+    preview = default_preview(obj)
+    if declaration.preview is not None:
+        preview.update(declaration.preview(obj) or {})
+    return preview
+
+
+def preview_queryset(queryset: models.QuerySet) -> models.QuerySet:
+    """``queryset`` with what :func:`default_preview` reads loaded in bulk: the image and
+    its preview rendition (two queries for a whole page, none without images)."""
+    name = _image_field(queryset.model)
+    if not name:
+        return queryset
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(PREVIEW_RENDITION)
+    return queryset.prefetch_related(Prefetch(name, queryset=images))

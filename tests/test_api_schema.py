@@ -89,7 +89,7 @@ def test_query_parameters_have_their_bounds(schema):
     }
     assert parameter("/api/posts/", "page_size")["maximum"] == 100
     assert parameter("/api/posts/", "page")["minimum"] == 1
-    assert sorted(parameter("/api/posts/", "kind")["enum"]) == ["event", "poll", "status"]
+    assert sorted(parameter("/api/posts/", "kind")["enum"]) == ["event", "poll", "share", "status"]
     assert parameter("/api/search/", "page")["maximum"] == 500
     # Writes answering a list are not paginated.
     invite = schema["paths"]["/api/groups/{id}/members/"]["post"]

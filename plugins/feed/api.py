@@ -13,13 +13,14 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from plugins.feed import events, polls, queries, services
+from plugins.feed import events, polls, queries, services, sharing
 from plugins.feed.api_interactions import PostInteractionsMixin
 from plugins.feed.models import Follow, Post, Report
 from plugins.feed.serializers import (
@@ -32,11 +33,13 @@ from plugins.feed.serializers import (
     ReportInputSerializer,
     ReportSerializer,
     ResolveReportSerializer,
+    ShareCreateSerializer,
 )
 from plugins.groups.models import Group
 from portal import text, visibility
 from portal.api.fields import query_int
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+from portal.lookups import NOT_FOUND
 
 
 @contextmanager
@@ -61,7 +64,9 @@ POST_FILTERS = [
     OpenApiParameter("group", int, description=_("Only the posts of this group.")),
     OpenApiParameter("author", int, description=_("Only the posts of this person.")),
     OpenApiParameter("tag", str, description=_("Only the posts with this hashtag.")),
-    OpenApiParameter("kind", str, enum=["status", "event", "poll"], description=_("One kind.")),
+    OpenApiParameter(
+        "kind", str, enum=["status", "event", "poll", "share"], description=_("One kind.")
+    ),
 ]
 
 
@@ -130,7 +135,9 @@ class PostViewSet(
             posts = posts.filter(hashtags__name__iexact=params["tag"].lstrip("#"))
         if params.get("kind"):
             if params["kind"] not in dict(Post.KIND_CHOICES):
-                raise exceptions.ValidationError({"kind": [_("Choose status, event or poll.")]})
+                raise exceptions.ValidationError(
+                    {"kind": [_("Choose status, event, poll or share.")]}
+                )
             posts = posts.filter(kind=params["kind"])
         return posts
 
@@ -252,6 +259,54 @@ class PostViewSet(
         with service_errors():
             report = services.report_post(request.user, post, serializer.validated_data["reason"])
         return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
+class ShareViewSet(viewsets.GenericViewSet):
+    """Share something you may see (a news article, a course, a session...) into the
+    feed or a group, with a comment: a post of kind ``share`` that links it."""
+
+    serializer_class = ShareCreateSerializer
+    throttle_scope = "post"
+    filter_backends = []
+    pagination_class = None
+    parser_classes = [JSONParser, FormParser]
+
+    def get_queryset(self):
+        return Post.objects.none()
+
+    @extend_schema(
+        request=ShareCreateSerializer,
+        responses={201: PostSerializer},
+        description=_(
+            "Share an object (type: its API prefix, id: its id) to an audience or a group, "
+            "with an optional comment. An object you may not see, that does not exist or "
+            "that cannot be shared gives one and the same 400 on id. The new post's "
+            "shared field shows the object's preview to the people who may see it, "
+            '{"unavailable": true} to the others.'
+        ),
+    )
+    def create(self, request):
+        serializer = ShareCreateSerializer(data=request.data, context={"request": request})
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with service_errors():
+                post = services.share(
+                    request.user,
+                    sharing.lookup(request.user, data["type"], data["id"]),
+                    text=data["text"],
+                    group=data.get("group"),
+                    audience=data["audience"],
+                )
+        except Http404:
+            # Missing, hidden and not shareable alike: one answer, on the field.
+            raise exceptions.ValidationError({"id": [NOT_FOUND]}) from None
+        post = queries.visible_posts(request.user).get(pk=post.pk)
+        posts = queries.load_posts([post], request.user)
+        context = {**self.get_serializer_context(), "permissions": {}}
+        context["permissions"] = _page_permissions(request.user, posts)
+        body = PostSerializer(posts, many=True, context=context).data[0]
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 #: The answers of :func:`services.permissions_for` the API shows (``report`` is the cards').
@@ -471,6 +526,7 @@ class MentionViewSet(viewsets.GenericViewSet):
 
 def register_api(router) -> None:
     router.register("posts", PostViewSet, basename="post")
+    router.register("shares", ShareViewSet, basename="share")
     router.register("feed", FeedViewSet, basename="feed")
     router.register("follows", FollowViewSet, basename="follow")
     router.register("reports", ReportViewSet, basename="report")

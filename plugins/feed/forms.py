@@ -42,7 +42,7 @@ class ComposerForm(forms.Form):
     audience = forms.ChoiceField(label=_("Audience"))
     kind = forms.ChoiceField(
         label=_("Kind of post"),
-        choices=Post.KIND_CHOICES,
+        choices=[c for c in Post.KIND_CHOICES if c[0] in Post.COMPOSED_KINDS],
         initial=Post.STATUS,
         widget=forms.RadioSelect,
     )
@@ -131,6 +131,27 @@ def _target(key, composer, extras):
     if form is not None and key in form.fields:
         return form, key
     return composer, None
+
+
+class ShareForm(forms.Form):
+    """Where to share something (the company, a department, a group one belongs to) and
+    the comment that goes with it (which may be empty)."""
+
+    audience = forms.ChoiceField(label=_("Share with"))
+    text = forms.CharField(
+        label=_("Your comment"),
+        required=False,
+        max_length=20_000,
+        help_text=_("Optional. Type @ and a name to mention someone, # to add a hashtag."),
+        widget=forms.Textarea(attrs={"rows": 4, "data-mention-input": ""}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = list(services.audience_choices(user))
+        self.fields["audience"].choices = _grouped(choices)
+        if choices:
+            self.fields["audience"].initial = choices[0][0]
 
 
 class ReportForm(forms.Form):

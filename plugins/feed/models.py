@@ -5,6 +5,13 @@ company), ``dept:<id>`` or ``group:<id>``; everything hanging off a post (attach
 event and its answers, the poll, its options and votes) is visible exactly when the post
 is (``visibility_through``).
 
+A *share* (kind ``share``) links an object someone shared (a news article, a course...)
+through ``shared_type`` and ``shared_id``; its text is the sharer's comment. Its card shows
+the object's preview only to people the visibility policy lets see the object (see
+:func:`plugins.feed.sharing.attach`). The link is two columns of the post itself, not a
+row of its own: a feed page reads them with the post, so a page without shares asks
+nothing more, and one with shares asks one query per kind of object shared.
+
 ``activity_at`` orders the feed: the creation time, or the time a post was relaunched.
 ``comment_count`` and ``reaction_count`` are kept by the comments and reactions plugins
 (which declare ``feed`` as a dependency) so a feed page costs no query per post for them.
@@ -13,10 +20,12 @@ is (``visibility_through``).
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -37,7 +46,15 @@ class Post(Restricted):
     STATUS = "status"
     EVENT = "event"
     POLL = "poll"
-    KIND_CHOICES = [(STATUS, _("Status")), (EVENT, _("Event")), (POLL, _("Poll"))]
+    SHARE = "share"
+    KIND_CHOICES = [
+        (STATUS, _("Status")),
+        (EVENT, _("Event")),
+        (POLL, _("Poll")),
+        (SHARE, pgettext_lazy("kind of post", "Share")),
+    ]
+    #: The kinds the composer and ``POST /api/posts/`` make (a share comes from a share).
+    COMPOSED_KINDS = [STATUS, EVENT, POLL]
 
     kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES, default=STATUS)
     author = models.ForeignKey(
@@ -79,11 +96,29 @@ class Post(Restricted):
     link_image = models.URLField(max_length=1000, blank=True)
     link_site = models.CharField(max_length=200, blank=True)
     hashtags = TaggableManager(through=Hashtag, blank=True, verbose_name=_("hashtags"))
+    #: What a share links (any model declared shareable in :mod:`portal.interactions`).
+    shared_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("kind of shared object"),
+    )
+    shared_id = models.PositiveBigIntegerField(_("shared object"), null=True, blank=True)
 
     class Meta:
         ordering = ["-activity_at", "-pk"]
         verbose_name = _("post")
         verbose_name_plural = _("posts")
+        constraints = [
+            # Only a share links an object (its kind may outlive the object's model).
+            models.CheckConstraint(
+                condition=Q(kind="share", shared_id__isnull=False)
+                | (~Q(kind="share") & Q(shared_type__isnull=True, shared_id__isnull=True)),
+                name="feed_post_share_links_an_object",
+            )
+        ]
         indexes = [
             models.Index(fields=["-activity_at", "-id"], name="feed_post_activity"),
             # With the id, so a group's or a person's newest posts are one ordered range.
@@ -112,6 +147,9 @@ class Post(Restricted):
         if self.kind == self.POLL and hasattr(self, "poll"):
             return self.poll.question
         text = plain_text(self.html) or self.link_title
+        if not text and self.kind == self.SHARE:
+            # Never the shared object's title: not everyone who sees the post may see it.
+            return str(_("A share"))
         return (text[:77] + "…") if len(text) > 80 else text
 
     def get_absolute_url(self) -> str:

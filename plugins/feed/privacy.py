@@ -9,7 +9,7 @@ from plugins.feed.models import Attachment, EventResponse, Follow, PollVote, Pos
 def export_user_data(user) -> dict:
     posts = (
         Post.objects.filter(author=user)
-        .select_related("event", "poll")
+        .select_related("event", "poll", "shared_type")
         .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
@@ -24,6 +24,12 @@ def export_user_data(user) -> dict:
                 "edited_at": post.edited_at.isoformat() if post.edited_at else None,
                 "attachments": [a.name for a in post.attachments.all()],
                 "title": post.title,
+                # What the person shared (they could see it then): its kind and id.
+                "shared": (
+                    {"type": post.shared_type.model_class()._meta.label_lower, "id": post.shared_id}
+                    if post.shared_type_id and post.shared_type.model_class()
+                    else None
+                ),
             }
             for post in posts
         ],

@@ -12,7 +12,8 @@ Contract:
 * ``author_feed(user, author, *, cursor=None, limit=20) -> FeedPage``
 * ``last_24_hours(user, limit=10) -> list[Post]`` -- the most active posts of the last 24h.
 * ``load_posts(posts, user) -> list[Post]`` -- everything a card shows, in a constant
-  number of queries: attachments, event, poll, extensions (comments, reactions).
+  number of queries: attachments, event, poll, a share's preview (for the viewers who may
+  see the shared object), extensions (comments, reactions).
 
 ``FeedPage`` has ``items`` (``FeedItem(kind="post"|"news", sort_at, post=..., page=...)``,
 where ``page`` is a :class:`NewsCard`),
@@ -40,7 +41,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from plugins.feed import events, extensions, polls, services
+from plugins.feed import events, extensions, polls, services, sharing
 from plugins.feed.models import Attachment, EventResponse, Follow, Hashtag, PollVote, Post
 from plugins.groups.services import member_group_ids
 from portal import visibility
@@ -648,6 +649,7 @@ def load_posts(posts, user) -> list[Post]:
     _label_audiences(posts)
     events.attach(posts, user)
     polls.attach(posts, user)
+    sharing.attach(posts, user)
     extensions.annotate(posts, user)
     permissions = services.permissions_for(user, posts)
     for post in posts:

@@ -91,6 +91,25 @@ class AttachmentSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
+class SharedPreviewSerializer(serializers.Serializer):
+    """What a share links, as the viewer may know it: the object's preview when they may
+    see the object, ``{"unavailable": true}`` alone otherwise (hidden, deleted or
+    unpublished alike: no title, URL, id or kind)."""
+
+    unavailable = serializers.BooleanField(
+        help_text=_("True when you may not see the shared object (or it is gone).")
+    )
+    type = serializers.CharField(
+        required=False, help_text=_("The API prefix of the object (pages, ...).")
+    )
+    id = serializers.IntegerField(required=False)
+    kind = serializers.CharField(required=False, help_text=_('What it is: "News", "Course"...'))
+    title = serializers.CharField(required=False)
+    excerpt = serializers.CharField(required=False, allow_blank=True)
+    image = serializers.CharField(required=False, allow_blank=True)
+    url = serializers.CharField(required=False)
+
+
 class PostPermissionsSerializer(serializers.Serializer):
     edit = serializers.BooleanField()
     delete = serializers.BooleanField()
@@ -109,6 +128,7 @@ class PostSerializer(serializers.ModelSerializer):
     hashtags = serializers.SerializerMethodField()
     event = serializers.SerializerMethodField()
     poll = serializers.SerializerMethodField()
+    shared = serializers.SerializerMethodField()
     extras = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -133,6 +153,7 @@ class PostSerializer(serializers.ModelSerializer):
             "hashtags",
             "event",
             "poll",
+            "shared",
             "extras",
             "comment_count",
             "reaction_count",
@@ -192,6 +213,18 @@ class PostSerializer(serializers.ModelSerializer):
     def get_poll(self, post) -> dict | None:
         return getattr(post, "poll_data", None)
 
+    @extend_schema_field(SharedPreviewSerializer(allow_null=True))
+    def get_shared(self, post) -> dict | None:
+        """Null unless the post is a share (see :class:`SharedPreviewSerializer`)."""
+        if post.kind != Post.SHARE:
+            return None
+        if not hasattr(post, "shared_preview"):  # a post not loaded by load_posts
+            from plugins.feed import sharing
+
+            sharing.attach([post], self.context["request"].user)
+        preview = post.shared_preview
+        return {"unavailable": False, **preview} if preview else {"unavailable": True}
+
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_extras(self, post) -> dict:
         return getattr(post, "extras", None) or {}
@@ -229,6 +262,7 @@ class PostSerializer(serializers.ModelSerializer):
             "hashtags": self.get_hashtags(post),
             "event": self.get_event(post),
             "poll": self.get_poll(post),
+            "shared": self.get_shared(post),
             "extras": self.get_extras(post),
             "comment_count": post.comment_count,
             "reaction_count": post.reaction_count,
@@ -258,7 +292,11 @@ class PollInputSerializer(serializers.Serializer):
 class PostCreateSerializer(serializers.Serializer):
     """What a new post is made of: JSON, or multipart with ``files``."""
 
-    kind = serializers.ChoiceField(choices=Post.KIND_CHOICES, default=Post.STATUS)
+    kind = serializers.ChoiceField(
+        choices=[c for c in Post.KIND_CHOICES if c[0] in Post.COMPOSED_KINDS],
+        default=Post.STATUS,
+        help_text=_("A share is made with POST /api/shares/."),
+    )
     text = serializers.CharField(
         required=False, allow_blank=True, default="", trim_whitespace=False
     )
@@ -276,6 +314,51 @@ class PostCreateSerializer(serializers.Serializer):
         required=False,
         help_text=_("For poll posts: question, options (2 to 10), multiple, anonymous, closes_at."),
     )
+
+
+class ShareCreateSerializer(serializers.Serializer):
+    """What to share (an object by its API prefix and id), where, with which comment."""
+
+    type = serializers.ChoiceField(
+        choices=[],
+        help_text=_(
+            "The API prefix of the object: pages (news, courses, lessons, sessions, "
+            "themed weeks), ..., or posts for a share, whose object is shared again."
+        ),
+    )
+    id = api_fields.IntegerField(min_value=1, help_text=_("The object's id."))
+    text = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=False,
+        help_text=_("Your comment (may be empty); mentions and hashtags as in any post."),
+    )
+    audience = serializers.CharField(
+        required=False,
+        default="all",
+        help_text=_('"all", "dept:<id>" or "group:<id>", among the places you may post to.'),
+    )
+    group = VisibleObjectField(
+        queryset=Group.objects.all(),
+        required=False,
+        help_text=_("Share to this group (one you belong to) instead of an audience."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from plugins.feed import sharing
+
+        super().__init__(*args, **kwargs)
+        # The shareable kinds are declared when the apps are ready, after this module.
+        self.fields["type"].choices = sharing.prefixes()
+
+    def validate(self, attrs):
+        data = getattr(self, "initial_data", None) or {}
+        if "group" in attrs and "audience" in data:
+            raise serializers.ValidationError(
+                {"audience": [_("Give a group or an audience, not both.")]}
+            )
+        return attrs
 
 
 class PostUpdateSerializer(serializers.Serializer):

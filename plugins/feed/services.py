@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plugins.feed import events, polls, uploads
+from plugins.feed import events, polls, sharing, uploads
 from plugins.feed.models import Attachment, Follow, Post, Report
 from plugins.groups import services as groups
 from plugins.groups.models import Group, Membership
 from portal import notifications, signals, text, visibility
 from portal.accounts.models import Department
+from portal.lookups import NOT_FOUND
 
 logger = logging.getLogger(__name__)
 
@@ -215,14 +216,18 @@ def create_post(
     files=(),
     event: dict | None = None,
     poll: dict | None = None,
+    shared=None,
 ) -> Post:
-    """Publish a post of ``kind`` for ``audience`` (one of :func:`audience_choices`)."""
+    """Publish a post of ``kind`` for ``audience`` (one of :func:`audience_choices`);
+    a share (``kind="share"``) links ``shared``, which :func:`share` checked."""
     from portal import text as text_module
 
     if not visibility.is_active_user(author):
         raise PermissionDenied
     if kind not in dict(Post.KIND_CHOICES):
         raise ValidationError({"kind": [_("Choose a status, an event or a poll.")]})
+    if (kind == Post.SHARE) != (shared is not None):
+        raise ValidationError({"kind": [_("A share is made by sharing something.")]})
     group = _check_audience(author, audience or visibility.EVERYONE)
     source = _check_text(text)
     rendered = text_module.render(source, author)
@@ -231,6 +236,8 @@ def create_post(
         raise ValidationError({"text": [_("Write something or attach a file.")]})
     cleaned_event = events.clean_event(event or {}) if kind == Post.EVENT else None
     cleaned_poll = polls.clean_poll(poll or {}) if kind == Post.POLL else None
+
+    shared_type, shared_id = sharing.link_of(shared) if shared is not None else (None, None)
 
     stored: list[str] = []
     try:
@@ -245,6 +252,8 @@ def create_post(
                 html=rendered.html,
                 created_at=now,
                 activity_at=now,
+                shared_type=shared_type,
+                shared_id=shared_id,
             )
             if rendered.hashtags:
                 post.hashtags.set(rendered.hashtags)
@@ -275,6 +284,43 @@ def create_post(
         uploads.delete_files(stored)
         raise
     return post
+
+
+def share(
+    user,
+    obj,
+    text: str = "",
+    group: Group | None = None,
+    audience: str = visibility.EVERYONE,
+) -> Post:
+    """Share ``obj`` (an object of a model declared shareable, which ``user`` may see) to
+    ``audience``, or to ``group`` when given, with ``text`` for a comment (which may be
+    empty): a post of kind ``share`` that links it. Sharing a share shares its object.
+
+    An object ``user`` may not see, or whose model is not shareable, raises ``Http404``
+    with :data:`portal.lookups.NOT_FOUND`, the answer for a missing one. The audience,
+    the text, the mentions and the notifications are those of any post."""
+    if not visibility.is_active_user(user):
+        raise PermissionDenied
+    shared = sharing.target(user, obj)
+    if group is None:
+        return create_post(user, text=text, audience=audience, kind=Post.SHARE, shared=shared)
+    if not visibility.can_view(user, group):
+        raise ValidationError({"group": [str(NOT_FOUND)]})
+    try:
+        return create_post(
+            user,
+            text=text,
+            audience=visibility.group_token(group.pk),
+            kind=Post.SHARE,
+            shared=shared,
+        )
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "audience" in error.error_dict:
+            raise ValidationError(
+                {"group": [_("You can only share to a group you belong to.")]}
+            ) from None
+        raise
 
 
 def update_post(

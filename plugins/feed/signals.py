@@ -1,6 +1,6 @@
 """The feed's contributions to the portal: the news feed on the home page, navigation,
-a group's posts on its page, a person's recent posts on their profile and Follow
-buttons. (helper "feedui")"""
+a group's posts on its page, a person's recent posts on their profile, Follow buttons and
+Share buttons next to what may be shared. (helper "feedui")"""
 
 from django.contrib.auth import get_user_model
 from django.db.models import F
@@ -106,6 +106,26 @@ def follow_button(sender, request, obj, **kwargs):
     )
 
 
+def share_button(sender, request, obj, **kwargs):
+    """Share next to whatever is declared shareable (a news article, a course...), for
+    the people who may see it; the share page works without JavaScript."""
+    from portal import interactions
+
+    declaration = interactions.declaration_for(type(obj))
+    if declaration is None or not declaration.shareable or not declaration.api_prefix:
+        return None
+    if not visibility.can_view(request.user, obj):
+        return None
+    return render_to_string(
+        "feed/includes/share_button.html",
+        {
+            "url": reverse("feed:share", args=[declaration.api_prefix, obj.pk]),
+            "label": interactions.title_of(obj),
+        },
+        request=request,
+    )
+
+
 User = get_user_model()
 
 signals.home_panels.connect(home_feed_panel, dispatch_uid="feed_home_panel")
@@ -114,6 +134,7 @@ signals.object_sections.connect(group_posts_section, sender=Group, dispatch_uid=
 signals.object_sections.connect(person_posts_section, sender=User, dispatch_uid="feed_person")
 signals.object_actions.connect(follow_button, sender=Group, dispatch_uid="feed_follow_group")
 signals.object_actions.connect(follow_button, sender=User, dispatch_uid="feed_follow_person")
+signals.object_actions.connect(share_button, dispatch_uid="feed_share_button")
 
 
 def page_assets(sender, request, **kwargs):

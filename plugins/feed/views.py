@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from plugins.feed import forms, queries, services
+from plugins.feed import forms, queries, services, sharing
 from plugins.feed.models import Follow, Post
 from plugins.groups.models import Group, Membership
 from portal import visibility
@@ -300,6 +300,37 @@ def report(request, pk):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@rate_limit("post")
+def share(request, prefix, pk):
+    """Share an object (``/feed/share/pages/12/``) to the company, a department or a
+    group, with a comment; then the new post. Something the person may not see, or that
+    cannot be shared, is a 404 like a missing one."""
+    obj = sharing.lookup(request.user, prefix, pk)
+    preview = sharing.preview_for(request.user, obj)
+    initial = {}
+    wanted = request.GET.get("audience", "")
+    if wanted in dict(services.audience_choices(request.user)):
+        initial["audience"] = wanted
+    form = forms.ShareForm(request.user, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            post = services.share(
+                request.user,
+                obj,
+                text=form.cleaned_data["text"],
+                audience=form.cleaned_data["audience"],
+            )
+        except ValidationError as error:
+            forms.apply_errors(error, form, {})
+        else:
+            messages.success(request, _("Shared."))
+            return redirect(post.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "preview": preview, "cancel_url": reverse("feed:home")}
+    return render(request, "feed/share.html", context, status=status)
+
+
 # --- Moderation and follows ----------------------------------------------------------------
 
 
@@ -382,6 +413,7 @@ urlpatterns = [
     path("posts/<int:pk>/pin/", pin, name="pin"),
     path("posts/<int:pk>/relaunch/", relaunch, name="relaunch"),
     path("posts/<int:pk>/report/", report, name="report"),
+    path("share/<slug:prefix>/<int:pk>/", share, name="share"),
     path("tags/<str:tag>/", hashtag, name="hashtag"),
     path("last-24-hours/", last_24_hours, name="last24h"),
     path("reports/", reports, name="reports"),

@@ -9,4 +9,7 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from portal.editorial.interactions import declare_pages
         from portal.editorial.learning import signals  # noqa: F401
+
+        declare_pages()
