@@ -6,7 +6,6 @@ A target or comment the caller may not see answers 404 (whether it exists or not
 action they may not take on one they see (a closed thread) answers 403.
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -14,7 +13,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -183,13 +182,9 @@ class TargetCommentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             parent = services.of(target).filter(pk=parent_id).first()
             if parent is None:
                 raise serializers.ValidationError({"parent": [_("There is no such comment here.")]})
-        try:
-            comment = services.add_comment(
-                request.user, target, serializer.validated_data["text"], parent=parent
-            )
-        except DjangoPermissionDenied as error:
-            # Say why (a closed thread, a members-only one), not just "forbidden".
-            raise exceptions.PermissionDenied(str(error) or None) from error
+        comment = services.add_comment(
+            request.user, target, serializer.validated_data["text"], parent=parent
+        )
         comment = loaded(request.user, comment)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
