@@ -36,7 +36,21 @@ missing object. A declaration says:
   ``listing_image``, ``search_image``, ``hero_image`` or ``image`` and its model's name;
 * ``api_prefix``, the path under ``/api/`` where the object's comments and reactions live;
   several models may share one (every page type under ``pages``) when they share a
-  ``lookup_model`` to find an id in (``Page``, whose rows are resolved to their type).
+  ``lookup_model`` to find an id in (``Page``, whose rows are resolved to their type);
+* ``moderated(user, queryset)``: the objects of ``queryset`` whose comments ``user``
+  moderates, in one query (what a moderation list filters with; ``moderates`` answers
+  for one object);
+* ``reactions_section``: whether the reactions plugin adds a "Reactions" section to the
+  object's page (:data:`portal.signals.object_sections`); False when the object's own
+  template shows its reactions (a post's card).
+
+Lists and the pages API show, beside each object, what the enabled plugins summarise
+about it (its comment count, its reactions and the person's own). Plugins register a
+*summary* (:func:`register_summary`): ``provide(user, objects)`` answers for objects of
+one declared model in a constant number of queries, and an optional template renders one
+object's summary in a list (:func:`portal.core.templatetags.portal_tags.object_summaries`).
+The core asks :func:`summaries` and never names a plugin: a disabled plugin's summary is
+simply absent.
 
 A comment or a reaction is visible exactly when its object is (their plugins register
 rules with the policy that go through this registry), so it moves with the object when
@@ -99,6 +113,10 @@ class Interactive:
     #: ``preview(obj) -> dict`` for a share's card (see :func:`default_preview`); the
     #: keys it leaves out come from the default.
     preview: Callable[[models.Model], dict] | None = None
+    #: The objects of a queryset whose comments a user moderates (see the docstring).
+    moderated: Callable[[object, models.QuerySet], models.QuerySet] | None = None
+    #: Whether the reactions plugin adds a "Reactions" section to the object's page.
+    reactions_section: bool = True
 
     @property
     def label(self) -> str:
@@ -346,3 +364,85 @@ def preview_queryset(queryset: models.QuerySet) -> models.QuerySet:
 
     images = get_image_model().objects.prefetch_renditions(PREVIEW_RENDITION)
     return queryset.prefetch_related(Prefetch(name, queryset=images))
+def moderated_objects(user, declaration: Interactive, queryset) -> models.QuerySet:
+    """The objects of ``queryset`` (of ``declaration``'s model) whose comments ``user``
+    moderates, people holding ``comments.delete_comment`` aside; none without a
+    ``moderated`` declaration."""
+    if declaration.moderated is None or not visibility.is_active_user(user):
+        return queryset.none()
+    return declaration.moderated(user, queryset)
+
+
+# --- Summaries: what plugins say about each object of a list ------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a plugin says about objects in lists and in the pages API."""
+
+    #: The key it goes under (``comments``, ``reactions``): a field of the pages API.
+    name: str
+    #: ``provide(user, objects) -> {pk: data}`` for visible objects of one declared model,
+    #: in a constant number of queries; objects it has nothing to say about are left out.
+    provide: Callable[[object, list], dict]
+    #: The app whose summary it is: a summary of a disabled app is ignored.
+    app_label: str
+    #: Renders one object's summary in a list, with ``target``, ``data`` and ``request``.
+    template: str = ""
+    order: int = 100
+
+    def is_installed(self) -> bool:
+        try:
+            return apps.is_installed(apps.get_app_config(self.app_label).name)
+        except LookupError:
+            return False
+
+
+_summaries: dict[str, Summary] = {}
+
+
+def register_summary(
+    name: str, provide: Callable[[object, list], dict], *, app_label: str, template="", order=100
+) -> Summary:
+    """Say something about declared objects in lists (see the module's docstring)."""
+    summary = Summary(name, provide, app_label, template, order)
+    _summaries[name] = summary
+    return summary
+
+
+def summary_types() -> list[Summary]:
+    """The summaries of installed apps, in their order."""
+    found = [summary for summary in _summaries.values() if summary.is_installed()]
+    return sorted(found, key=lambda s: (s.order, s.name))
+
+
+def summaries(user, objects) -> dict[tuple[str, int], dict[str, dict]]:
+    """``{(label, pk): {summary name: data}}`` for ``objects`` (which ``user`` may see;
+    of declared models, mixed or not): one call of each summary per declared model, so a
+    constant number of queries whatever the number of objects."""
+    by_model: dict[Interactive, list] = {}
+    for obj in objects:
+        declaration = declaration_for(type(obj))
+        if declaration is not None:
+            by_model.setdefault(declaration, []).append(obj)
+    found: dict[tuple[str, int], dict[str, dict]] = {}
+    kinds = summary_types()
+    for declaration, group in by_model.items():
+        for obj in group:
+            found.setdefault((declaration.label, obj.pk), {})
+        for summary in kinds:
+            for pk, data in summary.provide(user, group).items():
+                found[(declaration.label, pk)][summary.name] = data
+    return found
+
+
+def attach_summaries(user, objects, attribute: str = "interaction_summaries") -> list:
+    """``objects`` as a list, each with ``attribute`` set to its summaries (``{}`` when
+    its model is not declared)."""
+    objects = list(objects)
+    found = summaries(user, objects)
+    for obj in objects:
+        declaration = declaration_for(type(obj))
+        key = (declaration.label, obj.pk) if declaration is not None else None
+        setattr(obj, attribute, found.get(key, {}))
+    return objects

@@ -209,7 +209,12 @@ def seed() -> None:
         from portal.editorial.weeks.tests.factories import make_index, make_week, png_upload
 
         week = make_week(make_index(home))
-        weeks.submit_initiative(employee, week, title="Car-sharing", photo=png_upload())
+        weeks.submit_initiative(employee, week, title="Bike to work")  # still pending
+        initiative = weeks.submit_initiative(
+            employee, week, title="Car-sharing", photo=png_upload()
+        )
+        # The newest, approved: open to comments (/api/initiatives/{id}/comments/).
+        weeks.moderate_initiative(admin, initiative, weeks.APPROVE)
     if apps.is_installed("tests.sample_plugin"):
         from tests.sample_plugin.models import Note
 
@@ -393,7 +398,7 @@ def _newest_id(prefix: str):
     callback = next((view for path, view in routes if path.startswith(prefix + "{pk}/")), None)
     view_class = getattr(callback, "cls", None)
     if view_class is None:
-        return None
+        return _newest_declared_id(prefix)
     view = view_class(swagger_fake_view=True)
     queryset = getattr(view_class, "queryset", None)
     if queryset is None:
@@ -405,6 +410,22 @@ def _newest_id(prefix: str):
     if model is None:
         return None
     return model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def _newest_declared_id(prefix: str):
+    """The newest object declared under ``prefix`` in :mod:`portal.interactions` (every
+    page type under ``/api/pages/``, initiatives), whose comments and reactions live there
+    without a list or a detail route of their own."""
+    from portal import interactions
+
+    name = prefix.removeprefix("/api/").strip("/")
+    ids = [
+        declaration.model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+        for declaration in interactions.declarations()
+        if declaration.api_prefix == name
+    ]
+    ids = [pk for pk in ids if pk is not None]
+    return max(ids) if ids else None
 
 
 #: The id put in a path when neither a list nor a table has one (the seed lacks a row).

@@ -268,12 +268,28 @@ SOCIAL_PROBE = textwrap.dedent(
     from search.registry import searchable_types
     from tests.factories import ensure_home_page, make_user
 
-    ensure_home_page()
+    from portal.editorial.news.factories import make_news, make_news_index
+    from portal.editorial.weeks.models import Initiative
+    from portal.editorial.weeks.tests.factories import make_index, make_initiative, make_week
+
+    home_page = ensure_home_page()
     employee = make_user("someone@example.com")
+    news = make_news(make_news_index(home_page), "Canteen news")
+    week = make_week(make_index(home_page), "Green week")
+    make_initiative(week, employee, "Car-sharing", status=Initiative.Status.APPROVED)
     client = Client()
     client.force_login(employee)
     home = client.get("/")
+    pages = [client.get(page.url) for page in (news, week)]
+    page_api = client.get(f"/api/v2/pages/{news.pk}/").json()
     print(json.dumps({
+        "editorial": [page.status_code for page in pages],
+        "sections": [
+            'id="comments"' in page.content.decode() or "reactions__picker" in page.content.decode()
+            for page in pages
+        ],
+        "page_api": sorted({"comments", "reactions"} & set(page_api)),
+        "page_threads": client.get(f"/api/pages/{news.pk}/comments/").status_code,
         "home": home.status_code,
         "feed_panel": 'data-feed' in home.content.decode(),
         "nav_groups": 'href="/groups/"' in home.content.decode(),
@@ -304,6 +320,9 @@ def test_the_social_plugins_can_be_switched_off_together():
     assert seen["pages"] == [404, 404, 404]
     assert seen["api"] == [404, 404, 404, 404]
     assert not {"feed.post", "groups.group", "comments.comment"} & set(seen["search"])
+    # Editorial pages still render, without comments or reactions anywhere.
+    assert seen["editorial"] == [200, 200] and seen["sections"] == [False, False]
+    assert seen["page_api"] == [] and seen["page_threads"] == 404
 
     on = run_probe({"PORTAL_TEST_SAMPLE_PLUGIN": "0"}, SOCIAL_PROBE)
     assert on.returncode == 0, on.stderr[-3000:]
@@ -312,6 +331,8 @@ def test_the_social_plugins_can_be_switched_off_together():
     assert seen["pages"] == [200, 200, 200]
     assert seen["api"] == [200, 200, 200, 200]
     assert {"feed.post", "groups.group", "comments.comment"} <= set(seen["search"])
+    assert seen["editorial"] == [200, 200] and seen["sections"] == [True, True]
+    assert seen["page_api"] == ["comments", "reactions"] and seen["page_threads"] == 200
 
 
 def test_the_feed_cannot_be_switched_off_without_what_builds_on_it():

@@ -23,7 +23,7 @@ class CommentsConfig(PluginConfig):
         role_permissions = {"administrator": ["comments.*"]}
 
     def ready(self) -> None:
-        from plugins.comments import visibility_rules
+        from plugins.comments import services, visibility_rules
         from plugins.comments.feed_extension import extension
         from plugins.comments.models import Comment
         from plugins.feed import extensions
@@ -42,3 +42,11 @@ class CommentsConfig(PluginConfig):
         )
         extensions.register(extension)
         visibility_rules.connect_deletions()
+        # Lists and the pages API show each object's comment count (portal.interactions).
+        interactions.register_summary(
+            "comments",
+            services.thread_summaries,
+            app_label=self.label,
+            template="comments/summary.html",
+            order=20,
+        )

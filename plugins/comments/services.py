@@ -283,6 +283,41 @@ def open_reports(user):
     return [r for r in reports.order_by("created_at", "pk") if can_moderate(user, r.comment.target)]
 
 
+def moderated_comments(user):
+    """Every comment ``user`` may see and moderate: all of them with
+    ``comments.delete_comment``, else those on objects they moderate (the pages they may
+    edit, the initiatives they approve: each declaration's ``moderated``)."""
+    if not visibility.is_active_user(user):
+        return Comment.objects.none()
+    comments = visible_comments(user)
+    if user.has_perm("comments.delete_comment"):
+        return comments
+    condition = Q(pk__in=[])
+    for found in interactions.commentable():
+        if found.moderated is None:
+            continue
+        visible = visibility.filter_visible(user, found.model._default_manager.all())
+        moderated = interactions.moderated_objects(user, found, visible)
+        condition |= Q(content_type=found.content_type(), object_id__in=moderated.values("pk"))
+    return comments.filter(condition)
+
+
+def moderates_any(user) -> bool:
+    """Whether ``user`` moderates the comments of anything (their admin menu shows the
+    comments then); cheap for people who moderate nothing."""
+    if not visibility.is_active_user(user):
+        return False
+    if user.has_perm("comments.delete_comment"):
+        return True
+    for found in interactions.commentable():
+        if found.moderated is None:
+            continue
+        objects = found.model._default_manager.all()
+        if interactions.moderated_objects(user, found, objects).exists():
+            return True
+    return False
+
+
 def resolve_reports(moderator, comment, remove: bool = False) -> int:
     """Close the open reports on ``comment``: keep it, or delete it (``remove=True``)."""
     target = comment.target
@@ -377,6 +412,37 @@ def counts(targets) -> dict[tuple[int, int], int]:
         for obj in objects:
             result[(content_type, obj.pk)] = seen.get(obj.pk, 0)
     return result
+
+
+def api_url(found: interactions.Interactive, object_id: int) -> str:
+    """``/api/<prefix>/<id>/comments/``: where the API serves an object's thread."""
+    from django.urls import NoReverseMatch, reverse
+
+    singular = found.api_prefix.removesuffix("s")
+    try:
+        return reverse(f"{singular}-comment-list", kwargs={f"{singular}_id": object_id})
+    except NoReverseMatch:
+        return ""
+
+
+def thread_summaries(user, objects) -> dict[int, dict]:
+    """``{pk: {"count", "open", "url"}}`` for visible objects of one commentable model (the
+    comments summary of lists and of the pages API: see :mod:`portal.interactions`), in one
+    query at most."""
+    objects = list(objects)
+    found = interactions.declaration_for(type(objects[0])) if objects else None
+    if found is None or not found.commentable:
+        return {}
+    content_type = found.content_type().pk
+    numbers = counts(objects)
+    return {
+        obj.pk: {
+            "count": numbers.get((content_type, obj.pk), 0),
+            "open": interactions.comments_open(obj),
+            "url": api_url(found, obj.pk) if found.api_prefix else "",
+        }
+        for obj in objects
+    }
 
 
 def count(target) -> int:

@@ -43,6 +43,8 @@ class FeedConfig(PluginConfig):
             comment_count_field="comment_count",
             reaction_count_field="reaction_count",
             api_prefix="posts",
+            # A post's card shows its reactions: no "Reactions" section under it.
+            reactions_section=False,
         )
 
 

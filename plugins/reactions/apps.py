@@ -23,8 +23,17 @@ class ReactionsConfig(PluginConfig):
 
     def ready(self) -> None:
         from plugins.feed import extensions
-        from plugins.reactions import registry, visibility_rules  # noqa: F401
+        from plugins.reactions import registry, services, visibility_rules  # noqa: F401
         from plugins.reactions.feed_extension import extension
+        from portal import interactions
 
         registry.connect()
         extensions.register(extension)
+        # Lists and the pages API show each object's reactions (portal.interactions).
+        interactions.register_summary(
+            "reactions",
+            services.object_summaries,
+            app_label=self.label,
+            template="reactions/summary.html",
+            order=10,
+        )

@@ -175,6 +175,15 @@ def summaries(user, objects, *, counted: bool = False) -> dict[int, dict]:
     return result
 
 
+def object_summaries(user, objects) -> dict[int, dict]:
+    """:func:`summaries` for any visible objects of one model: nothing for a model people
+    do not react to (the reactions summary of lists and of the pages API)."""
+    objects = list(objects)
+    if not objects or registry.reactable_for(type(objects[0])) is None:
+        return {}
+    return summaries(user, objects)
+
+
 def summary(user, target) -> dict:
     return summaries(user, [target])[target.pk]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from plugins.reactions import services
 from plugins.reactions.models import Reaction
 from plugins.reactions.templatetags.reactions_tags import kinds_of
+from portal import interactions
 from portal.ratelimit import rate_limit
 
 
@@ -38,7 +39,7 @@ def react(request, content_type_id: int, object_id: int):
         return HttpResponseBadRequest(" ".join(error.message_dict["kind"]))
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = target.get_absolute_url()
+        next_url = interactions.url_of(target) or "/"
     if is_fetch(request):
         html = render_to_string(
             "reactions/fragment.html",
@@ -67,6 +68,8 @@ def people(request, content_type_id: int, object_id: int):
         "reactions/people.html",
         {
             "target": target,
+            "target_url": interactions.url_of(target),
+            "target_title": interactions.title_of(target),
             "summary": summary,
             "kinds": [k for k in kinds_of(summary) if k["count"]],
             "kind": kind,

@@ -14,6 +14,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from portal import visibility
+from portal.api.page_interactions import InteractionSummariesMixin
 
 #: Words of a search: letters and digits of any script. Everything else (quotes,
 #: brackets, ``*``, ``:``, ``-``, ``&``...) is syntax to FTS5 or to PostgreSQL's tsquery,
@@ -62,8 +63,11 @@ class SafeSearchFilter(SearchFilter):
             ) from error
 
 
-class PortalPagesAPIViewSet(PagesAPIViewSet):
+class PortalPagesAPIViewSet(InteractionSummariesMixin, PagesAPIViewSet):
     """Wagtail's pages API for logged-in employees, through the visibility policy.
+
+    Pages people comment on and react to carry ``comments`` and ``reactions`` (see
+    :mod:`portal.api.page_interactions`).
 
     The policy replaces Wagtail's own restriction check (it is at least as strict: it
     also keeps password-protected pages out), and the base queryset is built once per

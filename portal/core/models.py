@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
@@ -76,6 +76,30 @@ AUDIENCE_PANELS = [
             "their sub-departments) see this page and the pages below it."
         ),
     )
+]
+
+
+class CommentablePage(models.Model):
+    """What a page type people comment on and react to adds to Wagtail's page: whether
+    its comments are open (see :mod:`portal.core.interactive`). Mixed in before ``Page``;
+    put :data:`COMMENTS_PANELS` in the type's ``settings_panels``."""
+
+    comments_open = models.BooleanField(
+        _("open to comments"),
+        default=True,
+        help_text=_(
+            "Employees may comment on this page. Untick to close the comments: the "
+            "existing ones stay visible, nobody can add new ones."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+#: The "comments" panel of a commentable page type's ``settings_panels``.
+COMMENTS_PANELS = [
+    MultiFieldPanel([FieldPanel("comments_open")], heading=_("Employees' comments")),
 ]
 
 

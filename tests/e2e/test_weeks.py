@@ -27,6 +27,11 @@ from tests.fixtures import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def messages(page):
+    """The page's messages (a comment thread on the page has a status region too)."""
+    return page.get_by_role("status").and_(page.locator(".messages"))
+
+
 def log_out(page) -> None:
     page.locator("nav#site-nav form[action$='/account/logout/'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/account/login/"))
@@ -62,7 +67,7 @@ def test_share_an_initiative_and_see_it_featured_once_approved(
     page.get_by_label("Photo", exact=True).set_input_files(str(photo))
     page.get_by_role("button", name="Submit my initiative").click()
 
-    expect(page.get_by_role("status")).to_contain_text("once an editor approves it")
+    expect(messages(page)).to_contain_text("once an editor approves it")
     mine = page.locator(".initiative", has_text="Car-sharing from Lyon")
     expect(mine).to_contain_text("Pending approval")
     expect(mine.get_by_role("img", name=re.compile("Car-sharing from Lyon"))).to_be_visible()

@@ -24,7 +24,8 @@ def heading(page):
 
 
 def status(page):
-    return page.get_by_role("status")
+    """The page's messages (the session's comment thread has a status region too)."""
+    return page.get_by_role("status").and_(page.locator(".messages"))
 
 
 def test_book_find_it_in_my_sessions_and_wait_for_a_full_one(

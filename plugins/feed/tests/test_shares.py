@@ -418,22 +418,19 @@ def test_share_page_refuses_what_one_may_not_share(
 
 @pytest.fixture
 def custom_course_preview():
-    from wagtail.models import Page
 
-    from portal.editorial.interactions import declare_pages
+    from portal.core.interactive import declare_page
     from portal.editorial.learning.models import CoursePage
 
-    interactions.declare(
-        CoursePage,
-        comments=interactions.NOBODY,
-        reactions=False,
-        shareable=True,
-        api_prefix="pages",
-        lookup_model=Page,
-        preview=lambda course: {"excerpt": f"{course.estimated_duration} minutes"},
+    declared = interactions.declaration_for(CoursePage)
+    interactions._registry[CoursePage] = interactions.Interactive(
+        **{
+            **declared.__dict__,
+            "preview": lambda course: {"excerpt": f"{course.estimated_duration} minutes"},
+        }
     )
     yield
-    declare_pages()
+    declare_page(CoursePage)
 
 
 def test_a_declaration_overrides_the_preview(employee, course, custom_course_preview):

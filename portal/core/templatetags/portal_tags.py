@@ -1,6 +1,8 @@
 from django import template
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
+from portal import interactions
 from portal.navigation import (
     collect_nav_items,
     collect_object_sections,
@@ -44,6 +46,33 @@ def object_sections(context, obj):
     if request is None or not request.user.is_authenticated or obj is None:
         return []
     return collect_object_sections(request, obj)
+
+
+@register.simple_tag(takes_context=True)
+def object_summaries(context, obj):
+    """What enabled plugins summarise about ``obj`` in a list (its reactions, its comment
+    count), from the summaries :func:`portal.interactions.attach_summaries` put on it;
+    nothing when no plugin says anything."""
+    request = context.get("request")
+    found = getattr(obj, "interaction_summaries", None)
+    if request is None or not request.user.is_authenticated or not found:
+        return ""
+    parts = [
+        render_to_string(
+            summary.template,
+            {
+                "target": obj,
+                "data": found[summary.name],
+                "target_url": interactions.url_of(obj),
+                "target_title": interactions.title_of(obj),
+            },
+            request=request,
+        )
+        for summary in interactions.summary_types()
+        if summary.template and summary.name in found
+    ]
+    # Each part comes from a template (autoescaped).
+    return mark_safe("".join(parts))  # noqa: S308
 
 
 @register.simple_tag(takes_context=True)

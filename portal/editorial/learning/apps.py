@@ -9,7 +9,10 @@ class LearningConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal.editorial.interactions import declare_pages
+        from portal.core.interactive import declare_page
         from portal.editorial.learning import signals  # noqa: F401
+        from portal.editorial.learning.models import CoursePage, LessonPage
 
-        declare_pages()
+        # People comment on and react to courses and lessons (see portal.core.interactive).
+        declare_page(CoursePage)
+        declare_page(LessonPage)

@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.core.models import AUDIENCE_PANELS
+from portal.core.models import AUDIENCE_PANELS, COMMENTS_PANELS, CommentablePage
 
 
 class LessonBodyBlock(blocks.StreamBlock):
@@ -74,7 +74,7 @@ class CourseIndexPage(Page):
         return context
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(RoutablePageMixin, CommentablePage, Page):
     """A course: an introduction, then lessons (its child pages) grouped into modules.
     Employees enrol here, follow their progress and resume where they stopped."""
 
@@ -94,7 +94,7 @@ class CoursePage(RoutablePageMixin, Page):
             help_text=_("Courses an employee must complete before enrolling in this one."),
         ),
     ]
-    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS, *COMMENTS_PANELS]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     api_fields = [APIField("intro"), APIField("estimated_duration")]
 
@@ -138,7 +138,7 @@ class CoursePrerequisite(Orderable):
         verbose_name_plural = _("prerequisites")
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutablePageMixin, CommentablePage, Page):
     """A lesson of a course: text, videos and documents, optionally a short quiz that the
     employee must pass (``pass_mark`` percent of correct answers) to complete it."""
 
@@ -165,7 +165,7 @@ class LessonPage(RoutablePageMixin, Page):
             heading=_("Quiz"),
         ),
     ]
-    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS, *COMMENTS_PANELS]
     search_fields = [
         *Page.search_fields,
         index.SearchField("module"),

@@ -9,7 +9,9 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from portal.editorial.interactions import declare_pages
+        from portal.core.interactive import declare_page
         from portal.editorial.news import signals  # noqa: F401
+        from portal.editorial.news.models import NewsPage
 
-        declare_pages()
+        # People comment on and react to it (see portal.core.interactive).
+        declare_page(NewsPage)

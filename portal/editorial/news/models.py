@@ -27,7 +27,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal import visibility
-from portal.core.models import AUDIENCE_PANELS
+from portal.core.models import AUDIENCE_PANELS, COMMENTS_PANELS, CommentablePage
 
 #: News items per page of the listing.
 NEWS_PER_PAGE = 12
@@ -174,7 +174,7 @@ class NewsPageForm(WagtailAdminPageForm):
             self.initial["author"] = self.for_user.pk
 
 
-class NewsPage(Page):
+class NewsPage(CommentablePage, Page):
     """A news item: categorised and tagged, with a hero image, a body of blocks, a publish
     date and an author. The "welcome a new colleague" kind introduces a new colleague and
     links their profile."""
@@ -256,7 +256,7 @@ class NewsPage(Page):
         ),
         FieldPanel("body"),
     ]
-    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS, *COMMENTS_PANELS]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),

@@ -25,7 +25,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.core.models import AUDIENCE_PANELS, BodyBlock
+from portal.core.models import AUDIENCE_PANELS, COMMENTS_PANELS, BodyBlock, CommentablePage
 from portal.files import PrivateImageField
 
 colour_validator = RegexValidator(
@@ -63,7 +63,7 @@ class ThemedWeekIndexPage(Page):
         return context
 
 
-class ThemedWeekPage(RoutablePageMixin, Page):
+class ThemedWeekPage(RoutablePageMixin, CommentablePage, Page):
     """A dated theme (a green week, a safety week) with its colour and image. It gathers
     the news, sessions and courses of the week and the initiatives employees submit,
     which editors moderate and feature."""
@@ -107,7 +107,7 @@ class ThemedWeekPage(RoutablePageMixin, Page):
             label=_("Linked page"),
         ),
     ]
-    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS, *COMMENTS_PANELS]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
@@ -156,7 +156,7 @@ class ThemedWeekPage(RoutablePageMixin, Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["linked_pages"] = services.linked_pages(request.user, self, request)
-        context["initiatives"] = services.visible_initiatives(request.user, self)
+        context["initiatives"] = services.initiatives_for_page(request.user, self)
         context.setdefault("form", InitiativeForm())
         context["is_current"] = self.is_current()
         # Initiatives are shared while the week runs: not before, not once it is over.
@@ -172,6 +172,12 @@ class ThemedWeekPage(RoutablePageMixin, Page):
         from portal.editorial.weeks import views
 
         return views.submit_initiative(request, self)
+
+    @path("initiatives/<int:initiative_id>/", name="initiative")
+    def initiative_view(self, request, initiative_id: int):
+        from portal.editorial.weeks import views
+
+        return views.initiative_page(request, self, initiative_id)
 
     @path("initiatives/<int:initiative_id>/photo/", name="initiative_photo")
     def initiative_photo_view(self, request, initiative_id: int):
@@ -261,6 +267,11 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The initiative's page, under its week's (its photo, reactions and comments)."""
+        week_url = self.week.get_url() or ""
+        return f"{week_url.rstrip('/')}/initiatives/{self.pk}/" if week_url else ""
 
     @property
     def is_pending(self) -> bool:

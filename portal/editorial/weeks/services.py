@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from portal import approvals, files, visibility
+from portal import approvals, files, interactions, visibility
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
 
 #: Largest photo an employee may upload, in bytes.
@@ -69,6 +69,17 @@ def initiative_tokens(initiative: Initiative) -> set[str]:
     if initiative.status != Initiative.Status.APPROVED:
         return {visibility.user_token(initiative.author_id)}
     return visibility.tokens_for_object(initiative.week)
+
+
+def initiative_open_to_comments(initiative: Initiative) -> bool:
+    """An initiative takes comments once approved, and keeps them open after its week
+    (colleagues still thank the author); a pending or rejected one takes none."""
+    return initiative.status == Initiative.Status.APPROVED
+
+
+def initiatives_moderated(user, queryset: QuerySet) -> QuerySet:
+    """The initiatives whose comments ``user`` moderates: every one for their moderators."""
+    return queryset if can_moderate(user) else queryset.none()
 
 
 def register_visibility_rule() -> None:
@@ -161,6 +172,31 @@ def visible_initiatives(user, week: ThemedWeekPage) -> QuerySet[Initiative]:
         .select_related("author")
         .order_by("-featured", "status", "-created_at", "-pk")
     )
+
+
+def initiatives_for_page(user, week: ThemedWeekPage) -> list[Initiative]:
+    """:func:`visible_initiatives` as the week page lists them: each knows its week (no
+    query for its address) and carries what the enabled plugins say about it (its
+    reactions, its comment count) for the whole list at once
+    (:func:`portal.interactions.attach_summaries`)."""
+    initiatives = list(visible_initiatives(user, week))
+    for initiative in initiatives:
+        initiative.week = week
+    return interactions.attach_summaries(user, initiatives)
+
+
+def visible_initiative_or_404(user, week: ThemedWeekPage, initiative_id) -> Initiative:
+    """The initiative of ``week`` that ``user`` may see; 404 otherwise, as if absent."""
+    initiative = (
+        visibility.filter_visible(user, Initiative.objects.filter(week=week))
+        .select_related("author")
+        .filter(pk=initiative_id)
+        .first()
+    )
+    if initiative is None:
+        raise Http404
+    initiative.week = week
+    return initiative
 
 
 def featured_initiatives(user, week: ThemedWeekPage, limit: int = 2) -> list[Initiative]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,3 +61,21 @@ def initiative_photo(request, week, initiative_id: int):
         raise Http404
     handle = files.open_stored(initiative.photo.storage, initiative.photo.name)
     return files.file_response(handle, stored_name=initiative.photo.name)
+
+
+def initiative_page(request, week, initiative_id: int):
+    """One initiative, with its photo, reactions and comments (what enabled plugins add
+    through ``object_sections``), to whoever may see it (404 otherwise)."""
+    initiative = services.visible_initiative_or_404(request.user, week, initiative_id)
+    week_url = week.get_url(request) or ""
+    return render(
+        request,
+        "weeks/initiative_page.html",
+        {
+            "page": week,
+            "self": week,
+            "initiative": initiative,
+            "week_url": week_url,
+            "photo_url": services.photo_url(initiative, week_url),
+        },
+    )

@@ -24,7 +24,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal.core.models import AUDIENCE_PANELS
+from portal.core.models import AUDIENCE_PANELS, COMMENTS_PANELS, CommentablePage
 
 #: The longest session an editor may enter, in minutes (a full day).
 MAX_DURATION_MINUTES = 24 * 60
@@ -77,7 +77,7 @@ class WellnessIndexPage(RoutablePageMixin, Page):
         return TemplateResponse(request, "wellness/my_sessions.html", context)
 
 
-class WellnessSessionPage(RoutablePageMixin, Page):
+class WellnessSessionPage(RoutablePageMixin, CommentablePage, Page):
     """One sport or relaxation session (yoga, running club, meditation...) at a given
     time, in a place or online, that employees book within its capacity. When it is full,
     further bookings join a waiting list that moves up as people cancel."""
@@ -131,7 +131,7 @@ class WellnessSessionPage(RoutablePageMixin, Page):
         ),
         FieldPanel("intro"),
     ]
-    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS]
+    settings_panels = [*Page.settings_panels, *AUDIENCE_PANELS, *COMMENTS_PANELS]
     search_fields = [
         *Page.search_fields,
         index.SearchField("intro"),
