@@ -116,6 +116,18 @@ COMMENT = register_kind(
         ),
     )
 )
+#: A comment on anything else people publish (a news article, a course, an initiative).
+CONTENT_COMMENT = register_kind(
+    Kind(
+        "content_comment",
+        _("Someone comments on a page or something else I published"),
+        _grouped(
+            _("%(actor)s commented on “%(target)s”"),
+            _("%(actor)s and %(others)d other person commented on “%(target)s”"),
+            _("%(actor)s and %(others)d other people commented on “%(target)s”"),
+        ),
+    )
+)
 REPLY = register_kind(
     Kind(
         "reply",

@@ -170,7 +170,9 @@ def add_comment(user, target, text, parent=None) -> Comment:
         url = comment.get_absolute_url()
         authors = [p for p in interactions.recipients(target) if p.pk not in told]
         if authors:
-            notifications.notify("comment", authors, actor=user, target=target, url=url)
+            # "commented on your post" for a post, "commented on “<title>”" for the rest.
+            kind = "comment" if found.api_prefix == "posts" else "content_comment"
+            notifications.notify(kind, authors, actor=user, target=target, url=url)
             told.update(p.pk for p in authors)
         if parent is not None and parent.author_id not in told:
             notifications.notify(

@@ -418,7 +418,6 @@ def test_share_page_refuses_what_one_may_not_share(
 
 @pytest.fixture
 def custom_course_preview():
-
     from portal.core.interactive import declare_page
     from portal.editorial.learning.models import CoursePage
 

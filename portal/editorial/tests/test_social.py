@@ -121,9 +121,14 @@ def test_people_comment_and_react_through_the_services(
     # The page's owner (the initiative's author) hears of both, with the way back.
     owner = colleague if kind == "initiative" else editor
     notices = {n.kind: n for n in Notification.objects.filter(recipient=owner)}
-    assert set(notices) == {"comment", "reaction"}
-    assert notices["comment"].url == f"{url_of(target)}#comment-{comment.pk}"
-    assert notices["comment"].url.startswith("/")
+    assert set(notices) == {"content_comment", "reaction"}
+    notice = notices["content_comment"]
+    assert notice.url == f"{url_of(target)}#comment-{comment.pk}"
+    assert notice.url.startswith("/")
+    # Not "your post": what was commented on is named by its title.
+    from plugins.notifications.services import message
+
+    assert "your post" not in message(notice) and "commented on" in message(notice)
     assert not Notification.objects.filter(recipient=employee).exists()
 
 
@@ -383,7 +388,7 @@ def test_without_an_owner_the_last_publisher_hears_of_comments(home_page, editor
     assert reload(news).owner_id is None
     with commit():
         comments.add_comment(employee, news, "Who reads this?")
-    assert Notification.objects.filter(recipient=editor, kind="comment").exists()
+    assert Notification.objects.filter(recipient=editor, kind="content_comment").exists()
 
 
 # --- Moderation by the page's editors ------------------------------------------------------
