@@ -364,6 +364,8 @@ def preview_queryset(queryset: models.QuerySet) -> models.QuerySet:
 
     images = get_image_model().objects.prefetch_renditions(PREVIEW_RENDITION)
     return queryset.prefetch_related(Prefetch(name, queryset=images))
+
+
 def moderated_objects(user, declaration: Interactive, queryset) -> models.QuerySet:
     """The objects of ``queryset`` (of ``declaration``'s model) whose comments ``user``
     moderates, people holding ``comments.delete_comment`` aside; none without a
