@@ -97,6 +97,11 @@ class PortalLocaleFilter(BaseFilterBackend):
             queryset = localisation.localized_pages(queryset, language)
         else:
             return queryset
+        if "search" in request.GET:
+            # The search backend filters on indexed fields only: the choice goes by id.
+            ordering = queryset.query.order_by
+            queryset = view.get_queryset().filter(pk__in=queryset.values("pk"))
+            queryset = queryset.order_by(*ordering) if ordering else queryset
         if child_of is not None:
             queryset._filtered_by_child_of = child_of
         return queryset
