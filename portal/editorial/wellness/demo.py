@@ -196,15 +196,19 @@ def load_demo(home, people: dict) -> None:
         session.save_revision().publish()
         sessions[title] = session
 
-    full = sessions[FULL_SESSION]
-    for email in FULL_SESSION_PEOPLE:
-        services.book_session(people[email], full)
-    services.book_session(people[WAITING_PERSON], full)
-    services.book_session(people["sales@example.com"], sessions["Lunchtime yoga"])
-    services.book_session(people["admin@example.com"], sessions["Running club: riverside loop"])
-
     if "fr" in localisation.translated_languages(home):
         localisation.translate_page(section, "fr", **FRENCH_SECTION)
         for title, session in sessions.items():
             french_title, place, intro = FRENCH_SESSIONS[title]
             localisation.translate_page(session, "fr", title=french_title, place=place, intro=intro)
+
+    def book(email: str, title: str) -> None:
+        # Each person books the version in their language ("My sessions" shows it).
+        person = people[email]
+        services.book_session(person, localisation.localized(sessions[title], person))
+
+    for email in FULL_SESSION_PEOPLE:
+        book(email, FULL_SESSION)
+    book(WAITING_PERSON, FULL_SESSION)
+    book("sales@example.com", "Lunchtime yoga")
+    book("admin@example.com", "Running club: riverside loop")

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-
 from wagtail.models import Locale
 
 from portal.editorial.wellness import services
@@ -25,13 +24,14 @@ def test_a_week_of_sessions_from_tomorrow_one_full_with_a_waiting_list(home_page
 
     full = [s for s in sessions if s.places_left == 0]
     assert [s.title for s in full] == ["Guided meditation"]
-    waiting = Booking.objects.filter(session=full[0], status=Booking.Status.WAITING)
+    waiting = services.event_bookings(full[0]).filter(status=Booking.Status.WAITING)
     assert [b.user.email for b in waiting] == ["employee@example.com"]
 
-    # The demo employee finds the sessions on the home page and theirs under My sessions.
+    # The demo employee, who reads French, finds the sessions on the home page and theirs
+    # under My sessions, in French.
     employee = waiting[0].user
     client.force_login(employee)
-    assert [b.session.title for b in services.my_bookings(employee)] == ["Guided meditation"]
+    assert [b.session.title for b in services.my_bookings(employee)] == ["Méditation guidée"]
     assert client.get(section.url).status_code == 200
     assert client.get(full[0].url).status_code == 200
 
