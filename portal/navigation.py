@@ -64,22 +64,27 @@ def section_url(request: HttpRequest, model) -> str:
     """The URL of the first page of ``model`` (in tree order) the person may see, or "":
     what a section's navigation entry links to, on every page.
 
-    The answer is the same for everyone who passes the same page restrictions
-    (``restriction_key``), so it is kept in the shared cache for them, per host, until a
-    page or a restriction changes (``visibility.shared``)."""
+    The page is in the reader's language when translated into it (one version of each,
+    see :mod:`portal.core.localisation`). The answer is the same for everyone who passes
+    the same page restrictions (``restriction_key``) and reads the same language, so it is
+    kept in the shared cache for them, per host, until a page or a restriction changes
+    (``visibility.shared``)."""
     from portal import visibility
+    from portal.core import localisation
     from portal.core.visibility_rules import restriction_key
 
     user = request.user
+    language = localisation.reader_language(user)
 
     def compute() -> str:
-        page = visibility.filter_visible(user, model.objects.all()).order_by("path").first()
+        pages = localisation.localized_visible(user, model.objects.all(), language)
+        page = localisation.in_tree_order(pages).first()
         return (page.get_url(request) or "") if page is not None else ""
 
     if not visibility.is_active_user(user):
         return compute()
-    name = f"nav:{model._meta.label_lower}:{restriction_key(user)}:{request.get_host()}"
-    return visibility.shared(name, compute)
+    key = f"{restriction_key(user)}:{language}:{request.get_host()}"
+    return visibility.shared(f"nav:{model._meta.label_lower}:{key}", compute)
 
 
 def collect_nav_items(request: HttpRequest) -> list[NavItem]:

@@ -7,6 +7,9 @@
   content page (news, resources, courses, lessons, wellness sessions, themed weeks...),
   labelled with the model's plural name. Only live pages are indexed; who finds a page is
   the page visibility rule's answer (audiences, view restrictions, unpublished ancestors).
+  A page in several language versions is found in one of them, the one its reader's
+  language gets (``reader_languages``, see :mod:`search.documents`): each version is
+  re-indexed when another changes.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from wagtail.search import index
 
+from portal.core import localisation
 from portal.text import plain_text
 from search.indexer import schedule
 from search.registry import register
@@ -214,6 +218,7 @@ def page_document(page) -> dict:
         "type": page._meta.model_name,
         "url": page.url or "",
         "language": language[:2],
+        "reader_languages": localisation.reader_languages(page),
     }
 
 
@@ -243,6 +248,15 @@ def page_models() -> list:
     return found
 
 
+def _other_versions(model):
+    """The translations of a page, whose documents depend on it (``reader_languages``)."""
+
+    def versions(page):
+        return model.objects.filter(translation_key=page.translation_key).exclude(pk=page.pk)
+
+    return versions
+
+
 def register_pages() -> None:
     for model in page_models():
         register(
@@ -251,6 +265,7 @@ def register_pages() -> None:
             page_document,
             capfirst(model._meta.verbose_name_plural),
             queryset=_page_queryset(model),
+            watch={model: _other_versions(model)} if localisation.enabled() else {},
             should_index=lambda page: page.live,
         )
 

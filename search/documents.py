@@ -7,6 +7,15 @@ carries the group's token and not its author's, so whoever leaves the group no l
 finds it, their own posts included. An object with no token (a draft page, a deactivated
 person, a secret group's post nobody can see) has no document: building it returns
 ``None`` and the indexer deletes what was there.
+
+**Versions of a page in several languages** (portal.core.localisation): a person finds
+one version of each page, the one listings show them (in their language when it exists,
+else the original). ``to_document`` says which readers a version is for
+(``reader_languages``: ``{"fr"}``, or ``None`` for everyone); its tokens are then
+qualified by those languages (``all@fr``: everyone reading in French), and a searcher
+holds their own tokens both plain and qualified by their language
+(:func:`searcher_tokens`). The backends' one access filter ("holds one of the
+searcher's tokens") thus also picks the version, in results, counts and suggestions.
 """
 
 from __future__ import annotations
@@ -40,6 +49,16 @@ class Document:
         return (self.key, self.object_id)
 
 
+def language_token(token: str, language: str) -> str:
+    """``token`` for the readers of ``language`` only: ``all`` -> ``all@fr``."""
+    return f"{token}@{language}"
+
+
+def searcher_tokens(tokens, language: str) -> frozenset[str]:
+    """A searcher's tokens, plain and for their reading language (see the module)."""
+    return frozenset(tokens) | {language_token(token, language) for token in tokens}
+
+
 def build(searchable, obj) -> Document | None:
     """The document of ``obj`` (a ``searchable`` registry entry's model), or ``None`` when
     nobody may find it."""
@@ -49,6 +68,11 @@ def build(searchable, obj) -> Document | None:
     if not tokens:
         return None
     data = searchable.to_document(obj)
+    languages = data.get("reader_languages")
+    if languages is not None:
+        tokens = frozenset(language_token(t, language) for t in tokens for language in languages)
+        if not tokens:
+            return None
     tags = data.get("tags") or []
     return Document(
         key=searchable.key,

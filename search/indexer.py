@@ -201,13 +201,18 @@ def _watching(instance) -> dict:
 
 
 def page_tree_pairs(page_id) -> list[tuple[str, str]]:
-    """The documents of the page ``page_id`` and of every page below it."""
+    """The documents of the page ``page_id`` and of every page below it, and of their
+    translations (which version a reader finds depends on the others: search.documents)."""
+    from django.db.models import Q
     from wagtail.models import Page
 
     path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
     if path is None:
         return []
-    rows = Page.objects.filter(path__startswith=path).values_list("pk", "content_type_id")
+    tree = Page.objects.filter(path__startswith=path)
+    rows = Page.objects.filter(
+        Q(path__startswith=path) | Q(translation_key__in=tree.values("translation_key"))
+    ).values_list("pk", "content_type_id")
     pairs = []
     watched: dict[type, list] = {}
     for pk, content_type_id in rows:

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from portal import visibility
+from portal.core.localisation import reader_language
 from search.backends import get_backend
 from search.backends.base import PER_PAGE, Hit, Query, Results
+from search.documents import searcher_tokens
 from search.registry import searchable_types
 
 MAX_QUERY_LENGTH = 200
@@ -47,7 +49,8 @@ def _query(user, q: str, types=None, filters=None, page=1, per_page=PER_PAGE) ->
         raise ValidationError({"page": [_("Pages go from 1 to %(max)d.") % {"max": MAX_PAGE}]})
     return Query(
         text=text,
-        tokens=visibility.tokens_for(user),
+        # Plain and for the searcher's language: one version of each page (search.documents).
+        tokens=searcher_tokens(visibility.tokens_for(user), reader_language(user)),
         types=list(types) if types else None,
         enabled_types=sorted(enabled),
         date_from=filters.get("date_from"),

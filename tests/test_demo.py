@@ -27,3 +27,31 @@ def test_demo_people_hold_their_roles(home_page, client):
     assert client.login(email="employee@example.com", password="portal-demo")
     html = client.get("/").content.decode()
     assert "Usage charter" in html
+
+
+def test_the_demo_content_is_in_english_and_in_french(home_page, client):
+    from wagtail.models import Locale, Page
+
+    from portal.editorial.learning.models import CoursePage, LessonPage
+    from portal.editorial.news.models import NewsPage
+    from portal.editorial.resources.models import ResourcePage
+    from portal.editorial.weeks.models import ThemedWeekPage
+    from portal.editorial.wellness.models import WellnessSessionPage
+
+    call_command("load_demo")
+    english, french = (Locale.objects.get(language_code=code) for code in ("en", "fr"))
+    for model in (NewsPage, CoursePage, LessonPage, WellnessSessionPage, ThemedWeekPage):
+        originals = model.objects.live().filter(locale=english)
+        assert originals.exists(), model
+        for page in originals:
+            translation = page.get_translation(french)
+            assert translation.live and translation.title != page.title, page
+    assert ResourcePage.objects.live().filter(locale=french).count() == 5
+    # The plain content pages are not translated: French readers get the English ones.
+    assert not Page.objects.filter(locale=french, slug="usage-charter").exists()
+
+    assert client.login(email="employee@example.com", password="portal-demo")  # reads French
+    html = client.get("/news/").content.decode()
+    assert "Notre nouveau bureau de Lyon ouvre lundi" in html
+    assert "Our new office in Lyon opens on Monday" not in html
+    assert "Usage charter" in client.get("/").content.decode()

@@ -46,6 +46,7 @@ from plugins.feed.models import Attachment, EventResponse, Follow, Hashtag, Poll
 from plugins.groups.services import member_group_ids
 from portal import visibility
 from portal.accounts.models import User
+from portal.core.localisation import reader_language
 from portal.core.visibility_rules import restriction_key
 from portal.inputs import INT64_MAX, INT64_MIN, moment_in_range
 from portal.prepared import Prepared
@@ -511,7 +512,8 @@ def home_feed(user, *, cursor=None, limit=20) -> FeedPage:
     return _page(
         posts,
         news=lambda: _news(user),
-        news_scope=restriction_key(user),
+        # The news are in the reader's language (portal.core.localisation): per language.
+        news_scope=f"{restriction_key(user)}:{reader_language(user)}",
         pinned=_HOME_PINNED,
         cursor=cursor,
         limit=limit,

@@ -45,6 +45,8 @@ ROLES: dict[str, Role] = {
         _("Publishes news, courses, sessions and pages in the Wagtail admin."),
         (
             "wagtailadmin.access_admin",
+            # The "Translate" action of pages (wagtail.contrib.simple_translation).
+            "simple_translation.submit_translation",
             "wagtailimages.add_image",
             "wagtailimages.change_image",
             "wagtailimages.choose_image",

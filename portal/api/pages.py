@@ -1,12 +1,16 @@
 import re
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.fields import Field
+from rest_framework.filters import BaseFilterBackend
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.views import APIView
-from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.filters import LocaleFilter, SearchFilter
+from wagtail.api.v2.serializers import PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
@@ -15,6 +19,7 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from portal import visibility
 from portal.api.page_interactions import InteractionSummariesMixin
+from portal.core import localisation
 
 #: Words of a search: letters and digits of any script. Everything else (quotes,
 #: brackets, ``*``, ``:``, ``-``, ``&``...) is syntax to FTS5 or to PostgreSQL's tsquery,
@@ -63,6 +68,69 @@ class SafeSearchFilter(SearchFilter):
             ) from error
 
 
+class PortalLocaleFilter(BaseFilterBackend):
+    """The language of the pages listed (portal.core.localisation).
+
+    * ``?locale=fr``: only the pages written in that language; a code that is not one of
+      the content languages is a 400 naming ``locale`` (Wagtail's own filter answered 404).
+    * Without it, a listing follows the reader's language (their profile's, else the
+      browser's) like the pages do: one version of each page, the one in their language
+      when it exists and they may see it, else the original. ``?translation_of=`` lists
+      every version of a page; a page's own address (``/api/v2/pages/<id>/``) always
+      answers that page, whatever its language."""
+
+    def filter_queryset(self, request, queryset, view):
+        child_of = getattr(queryset, "_filtered_by_child_of", None)
+        if "locale" in request.GET:
+            code = request.GET["locale"]
+            if code not in localisation.content_languages():
+                raise exceptions.ValidationError(
+                    {
+                        "locale": [
+                            _("Unknown language: give one of %(codes)s.")
+                            % {"codes": ", ".join(localisation.content_languages())}
+                        ]
+                    }
+                )
+            queryset = queryset.filter(locale__language_code=code)
+        elif "translation_of" not in request.GET and getattr(view, "action", "") == "listing_view":
+            language = localisation.reader_language(request.user)
+            queryset = localisation.localized_pages(queryset, language)
+        else:
+            return queryset
+        if "search" in request.GET:
+            # The search backend filters on indexed fields only: the choice goes by id.
+            ordering = queryset.query.order_by
+            queryset = view.get_queryset().filter(pk__in=queryset.values("pk"))
+            queryset = queryset.order_by(*ordering) if ordering else queryset
+        if child_of is not None:
+            queryset._filtered_by_child_of = child_of
+        return queryset
+
+
+class PageTranslationsField(Field):
+    """The other versions of a page the reader may see: ``[{"id": 12, "locale": "fr"}]``."""
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        base = self.context.get("base_queryset")
+        if base is None or not localisation.enabled():
+            return []
+        versions = (
+            base.filter(translation_key=page.translation_key)
+            .exclude(pk=page.pk)
+            .order_by("locale__language_code")
+            .values_list("pk", "locale__language_code")
+        )
+        return [{"id": pk, "locale": code} for pk, code in versions]
+
+
+class PortalPageSerializer(PageSerializer):
+    translations = PageTranslationsField(read_only=True)
+
+
 class PortalPagesAPIViewSet(InteractionSummariesMixin, PagesAPIViewSet):
     """Wagtail's pages API for logged-in employees, through the visibility policy.
 
@@ -71,13 +139,26 @@ class PortalPagesAPIViewSet(InteractionSummariesMixin, PagesAPIViewSet):
 
     The policy replaces Wagtail's own restriction check (it is at least as strict: it
     also keeps password-protected pages out), and the base queryset is built once per
-    request although Wagtail asks for it several times."""
+    request although Wagtail asks for it several times.
+
+    Languages (portal.core.localisation): the pages of every language tree of the site
+    are served; ``meta.locale`` is each page's language and, on a page's own address,
+    ``meta.translations`` its other versions the reader may see (id and locale).
+    Listings follow the reader's language, one version of each page, unless ``?locale=``
+    asks for one language (see :class:`PortalLocaleFilter`)."""
 
     permission_classes = [IsAuthenticated]
+    base_serializer_class = PortalPageSerializer
     filter_backends = [
-        SafeSearchFilter if backend is SearchFilter else backend
+        SafeSearchFilter
+        if backend is SearchFilter
+        else PortalLocaleFilter
+        if backend is LocaleFilter
+        else backend
         for backend in PagesAPIViewSet.filter_backends
     ]
+    meta_fields = [*PagesAPIViewSet.meta_fields, "translations"]
+    detail_only_fields = [*PagesAPIViewSet.detail_only_fields, "translations"]
 
     def handle_exception(self, exc):
         # The API's error body, not Wagtail's {"message": ...}.
@@ -90,7 +171,7 @@ class PortalPagesAPIViewSet(InteractionSummariesMixin, PagesAPIViewSet):
     def get_queryset(self):
         # A page type may load its related objects in bulk for API listings, so that a
         # listing costs the same queries whatever its length.
-        queryset = super().get_queryset()
+        queryset = super().get_queryset().select_related("locale")  # meta.locale
         optimise = getattr(queryset.model, "api_listing_queryset", None)
         return optimise(queryset) if optimise is not None else queryset
 
@@ -103,7 +184,11 @@ class PortalPagesAPIViewSet(InteractionSummariesMixin, PagesAPIViewSet):
         if site is None:  # no site configured: nothing to serve
             queryset = queryset.none()
         else:
-            queryset = queryset.descendant_of(site.root_page, inclusive=True)
+            # The site's pages in every language: below its home page and its translations.
+            versions = Q()
+            for path, _depth in localisation.version_paths(site.root_page):
+                versions |= Q(path__startswith=path)
+            queryset = queryset.filter(versions)
         self._portal_base_queryset = queryset
         return queryset.all()
 

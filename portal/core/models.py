@@ -127,6 +127,16 @@ class HomePage(Page):
         verbose_name = _("home page")
         verbose_name_plural = _("home pages")
 
+    def route(self, request, path_components):
+        """Through the reader's version of the home page first, then the others: a page
+        not translated into their language is found in its own language's tree (see
+        :mod:`portal.core.localisation`)."""
+        from portal.core import localisation
+
+        return localisation.route(
+            self, request, lambda home: Page.route(home, request, path_components)
+        )
+
     def get_context(self, request, *args, **kwargs):
         from portal.navigation import collect_home_panels
 
@@ -139,8 +149,13 @@ class HomePage(Page):
 
 
 def visible_children(page, request):
-    """The page's children the visitor may see (audiences and restrictions included)."""
-    return visibility.filter_visible(request.user, page.get_children().live()).specific()
+    """The page's children the visitor may see (audiences and restrictions included), in
+    their language: the children of every version of the page, one version of each."""
+    from portal.core import localisation
+
+    children = localisation.below_any_version(Page.objects.live(), page, children_only=True)
+    visible = localisation.localized_visible(request.user, children)
+    return localisation.in_tree_order(visible).specific()
 
 
 class ContentPage(Page):

@@ -76,6 +76,27 @@ def object_summaries(context, obj):
 
 
 @register.simple_tag(takes_context=True)
+def content_languages(context):
+    """For a Wagtail page: ``{"lang": ..., "versions": [...]}``, the language its content
+    is written in when it is not the interface's (for a ``lang`` attribute, "" otherwise)
+    and its other versions the person may read (the "Read in English" switch, see
+    :func:`portal.core.localisation.other_versions`)."""
+    from django.utils import translation
+    from wagtail.models import Page
+
+    from portal.core import localisation
+
+    page = context.get("page")
+    request = context.get("request")
+    if not isinstance(page, Page) or request is None or not localisation.enabled():
+        return {"lang": "", "versions": []}
+    language = localisation.page_language(page)
+    interface = localisation.content_language(translation.get_language())
+    versions = localisation.other_versions(page, request) if request.user.is_authenticated else []
+    return {"lang": "" if language == interface else language, "versions": versions}
+
+
+@register.simple_tag(takes_context=True)
 def render_panel(context, panel):
     return render_to_string(
         panel.template, {**panel.context, "panel": panel}, request=context.get("request")

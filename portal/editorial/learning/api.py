@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from portal.api import fields as api_fields
 from portal.api.schema import error_response
+from portal.core import localisation
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CoursePage, Enrolment, LessonPage
 
@@ -141,7 +142,11 @@ class CourseViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CoursePage.objects.none()
-        return services.visible_courses(self.request.user)
+        # One version of each course, in my language (portal.core.localisation).
+        return localisation.localized_pages(
+            services.visible_courses(self.request.user),
+            localisation.reader_language(self.request.user),
+        )
 
     def list(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -69,7 +69,7 @@ class CourseIndexPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = services.course_summaries(
-            request.user, services.visible_courses(request.user).child_of(self)
+            request.user, services.catalogue_courses(request.user, self)
         )
         return context
 

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from portal import visibility
 from portal.accounts import roles
+from portal.core import localisation
+from portal.core.localisation import reader_language
 from portal.editorial.learning.models import (
     CoursePage,
     CoursePrerequisite,
@@ -115,6 +117,14 @@ def visible_courses(user) -> QuerySet[CoursePage]:
     return visibility.filter_visible(user, CoursePage.objects.live()).order_by("path")
 
 
+def catalogue_courses(user, catalogue) -> QuerySet[CoursePage]:
+    """The courses of ``catalogue`` ``user`` may see, in catalogue order, each in the
+    reader's language when translated into it (the courses of every version of the
+    catalogue, one version of each: see portal.core.localisation)."""
+    courses = localisation.below_any_version(visible_courses(user), catalogue, children_only=True)
+    return localisation.in_tree_order(localisation.localized_pages(courses, reader_language(user)))
+
+
 def get_visible_course(user, pk) -> CoursePage:
     """The course ``pk`` if ``user`` may see it, else ``Http404``."""
     try:
@@ -176,11 +186,16 @@ def missing_prerequisites(user, course: CoursePage) -> list[CoursePage]:
     """The prerequisites of ``course`` that ``user`` has not completed yet.
 
     Only prerequisites the user may see count: one they cannot see could never be
-    completed, and naming it would reveal it."""
+    completed, and naming it would reveal it. Completing any language version of a
+    prerequisite meets it; the missing ones are named in the reader's language."""
     prerequisite_ids = CoursePrerequisite.objects.filter(course=course).values("prerequisite")
-    required = visible_courses(user).filter(pk__in=prerequisite_ids)
-    completed = Enrolment.objects.filter(user=user, completed_at__isnull=False).values("course")
-    return list(required.exclude(pk__in=completed))
+    prerequisites = CoursePage.objects.filter(pk__in=prerequisite_ids).values("translation_key")
+    completed = CoursePage.objects.filter(
+        enrolments__user=user, enrolments__completed_at__isnull=False
+    ).values("translation_key")
+    required = visible_courses(user).filter(translation_key__in=prerequisites)
+    missing = required.exclude(translation_key__in=completed)
+    return list(localisation.localized_pages(missing, reader_language(user)))
 
 
 def enrol(user, course: CoursePage) -> tuple[Enrolment, bool]:
@@ -472,8 +487,13 @@ def course_overview(user, course: CoursePage) -> dict:
         "enrolment": enrolment,
         "resume_lesson": next_lesson,
         "missing_prerequisites": [] if enrolment else missing_prerequisites(user, course),
-        "prerequisites": visible_courses(user).filter(
-            pk__in=CoursePrerequisite.objects.filter(course=course).values("prerequisite")
+        "prerequisites": localisation.localized_pages(
+            visible_courses(user).filter(
+                translation_key__in=CoursePage.objects.filter(
+                    pk__in=CoursePrerequisite.objects.filter(course=course).values("prerequisite")
+                ).values("translation_key")
+            ),
+            reader_language(user),
         ),
     }
 

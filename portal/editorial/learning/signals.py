@@ -5,13 +5,15 @@ erased."""
 from django.utils.translation import gettext_lazy as _
 
 from portal import signals, visibility
+from portal.core import localisation
 from portal.editorial.learning import services
 from portal.editorial.learning.models import CourseIndexPage
 from portal.navigation import HomePanel, NavItem, section_url
 
 
 def _catalogue(user) -> CourseIndexPage | None:
-    return visibility.filter_visible(user, CourseIndexPage.objects.live()).order_by("path").first()
+    catalogues = localisation.localized_visible(user, CourseIndexPage.objects.live())
+    return localisation.in_tree_order(catalogues).first()
 
 
 def nav_entry(sender, request, **kwargs):

@@ -1,4 +1,5 @@
-"""Demo content of News, loaded once by `manage.py load_demo`."""
+"""Demo content of News, loaded once by `manage.py load_demo`: in English, and in French
+when the home page has a French translation (portal.core.localisation)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, time, timedelta
 from django.core.files.images import ImageFile
 from django.utils import timezone
 
+from portal.core import localisation
 from portal.editorial.news.models import NewsCategory, NewsIndexPage, NewsPage
 from portal.editorial.news.services import setup_news_moderation
 
@@ -95,6 +97,78 @@ NEWS = [
 ]
 
 
+FRENCH_INDEX = {
+    "title": "Actualités",
+    "intro": "<p>Ce qui se passe dans l'entreprise, dans tous les services.</p>",
+}
+#: English title -> (French title, French summary, French tags).
+FRENCH = {
+    "Our new office in Lyon opens on Monday": (
+        "Notre nouveau bureau de Lyon ouvre lundi",
+        "Quarante collègues s'installent dans l'immeuble de la Part-Dieu : voici ce qui change.",
+        ["bureaux"],
+    ),
+    "Planned maintenance of the VPN on Saturday night": (
+        "Maintenance programmée du VPN samedi soir",
+        "Le VPN sera indisponible de 22 h à 2 h, le temps de sa mise à jour.",
+        ["maintenance"],
+    ),
+    "Open enrolment for the company health plan (mutuelle)": (
+        "Inscriptions ouvertes à la mutuelle d'entreprise",
+        "Choisissez votre niveau de garantie avant la fin du mois.",
+        ["avantages"],
+    ),
+    "Quarterly results: a strong third quarter": (
+        "Résultats trimestriels : un troisième trimestre solide",
+        "Le chiffre d'affaires progresse de 12 % sur un an ; le comité de direction remercie "
+        "toutes les équipes.",
+        ["résultats"],
+    ),
+    "Phishing alert: fake parcel delivery messages": (
+        "Alerte à l'hameçonnage : faux messages de livraison de colis",
+        "Ne cliquez pas sur les liens des avis de livraison inattendus ; signalez-les à "
+        "l'informatique.",
+        ["sécurité"],
+    ),
+    "Remote work charter updated": (
+        "La charte du télétravail évolue",
+        "Jusqu'à trois jours par semaine à domicile, en accord avec votre manager.",
+        ["télétravail"],
+    ),
+    "The company joins the Fresque du Climat programme": (
+        "L'entreprise rejoint le programme de la Fresque du Climat",
+        "Chaque salarié se verra proposer un atelier climat de trois heures cette année.",
+        ["rse"],
+    ),
+    "New laptops for the sales team": (
+        "De nouveaux ordinateurs portables pour l'équipe commerciale",
+        "Les ordinateurs de remplacement sont distribués étage par étage.",
+        ["équipement"],
+    ),
+    "Training catalogue for next year": (
+        "Le catalogue de formations de l'année prochaine",
+        "Votre compte personnel de formation (CPF) et le plan de l'entreprise, expliqués.",
+        ["formation"],
+    ),
+    "Seminar in Annecy: save the date": (
+        "Séminaire à Annecy : réservez la date",
+        "Toute l'entreprise se retrouve au bord du lac pendant deux jours en juin.",
+        ["événements"],
+    ),
+    "Two-factor authentication becomes mandatory": (
+        "L'authentification à deux facteurs devient obligatoire",
+        "Dès le mois prochain, chaque compte devra utiliser un second facteur.",
+        ["sécurité"],
+    ),
+}
+FRENCH_HERO_ALT = "L'entrée du nouveau bureau de Lyon"
+FRENCH_WELCOME = (
+    "Bienvenue à {name}",
+    "Réservons un accueil chaleureux à notre nouvelle collègue de l'équipe commerciale.",
+    "<p>Passez dire bonjour à l'espace commercial !</p>",
+)
+
+
 def _hero_image(title: str):
     """A small generated picture (nothing is downloaded)."""
     from PIL import Image as PILImage
@@ -107,14 +181,42 @@ def _hero_image(title: str):
     return image_model.objects.create(title=title, file=ImageFile(buffer, name="news-hero.png"))
 
 
-def _publish(index: NewsIndexPage, news: NewsPage, days_ago: int) -> NewsPage:
-    index.add_child(instance=news)
-    news.save_revision(user=news.author).publish()
+def _published_on(news: NewsPage, days_ago: int) -> None:
     moment = timezone.make_aware(
         datetime.combine(timezone.localdate() - timedelta(days=days_ago), time(9, 30))
     )
     NewsPage.objects.filter(pk=news.pk).update(first_published_at=moment, last_published_at=moment)
+
+
+def _publish(index: NewsIndexPage, news: NewsPage, days_ago: int) -> NewsPage:
+    index.add_child(instance=news)
+    news.save_revision(user=news.author).publish()
+    _published_on(news, days_ago)
     return news
+
+
+def _translate_into_french(index: NewsIndexPage, published: list[tuple[NewsPage, int]]) -> None:
+    """The French versions of the index and of each news, published on the same days."""
+    localisation.translate_page(index, "fr", **FRENCH_INDEX)
+    for news, days_ago in published:
+        if news.is_welcome:
+            name = news.colleague.get_full_name() or news.colleague.email
+            title, summary, body = FRENCH_WELCOME
+            fields = {"title": title.format(name=name), "summary": summary}
+            tags = ["bienvenue"]
+        else:
+            title, summary, tags = FRENCH[news.title]
+            fields = {"title": title, "summary": summary}
+            body = f"<p>{summary}</p>"
+        if news.hero_image_id:
+            fields["hero_alt"] = FRENCH_HERO_ALT
+        french = localisation.translate_page(
+            news, "fr", publish=False, body=[("paragraph", body)], **fields
+        )
+        french.tags.set(tags)
+        french.save()
+        french.save_revision(user=news.author).publish()
+        _published_on(french, days_ago)
 
 
 def load_demo(home, people: dict) -> None:
@@ -133,6 +235,7 @@ def load_demo(home, people: dict) -> None:
         for name, slug in CATEGORIES
     }
     hero = _hero_image("Lyon office")
+    published = []
     for position, (days_ago, category, title, summary, tags) in enumerate(NEWS):
         news = NewsPage(
             title=title,
@@ -147,7 +250,7 @@ def load_demo(home, people: dict) -> None:
             news.hero_image = hero
             news.hero_alt = "The entrance of the new Lyon office"
         news.tags.add(*tags)
-        _publish(index, news, days_ago)
+        published.append((_publish(index, news, days_ago), days_ago))
 
     sales = people.get("sales@example.com")
     if sales is not None:
@@ -163,6 +266,9 @@ def load_demo(home, people: dict) -> None:
             body=[("paragraph", "<p>Drop by the sales floor to say hello!</p>")],
         )
         welcome.tags.add("welcome")
-        _publish(index, welcome, 2)
+        published.append((_publish(index, welcome, 2), 2))
 
     setup_news_moderation(index)
+    # After the moderation: the French index gets the same workflow and writers.
+    if "fr" in localisation.translated_languages(home):
+        _translate_into_french(index, published)

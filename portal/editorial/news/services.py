@@ -11,6 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from portal import visibility
+from portal.core import localisation
 from portal.editorial.news.models import NewsCategory, NewsIndexPage, NewsPage, NewsVisit
 
 #: Views of the news index closer together than this belong to the same visit: paging
@@ -22,12 +23,17 @@ MODERATION_TASK_NAME = "Approval by the editors"
 WRITERS_GROUP_NAME = "News writers"
 
 
-def visible_news(user, news_index: NewsIndexPage | None = None) -> QuerySet[NewsPage]:
-    """The live news ``user`` may see (under ``news_index`` if given), newest first."""
+def visible_news(
+    user, news_index: NewsIndexPage | None = None, language: str | None = None
+) -> QuerySet[NewsPage]:
+    """The live news ``user`` may see (under ``news_index`` or one of its translations if
+    given), newest first, each in the reader's language when translated into it, else in
+    its original (``language``: the reader's by default; see portal.core.localisation)."""
     queryset = NewsPage.objects.live()
     if news_index is not None:
-        queryset = queryset.descendant_of(news_index)
-    return visibility.filter_visible(user, queryset).order_by("-date", "-first_published_at", "-pk")
+        queryset = localisation.below_any_version(queryset, news_index)
+    news = localisation.localized_visible(user, queryset, language)
+    return news.order_by("-date", "-first_published_at", "-pk")
 
 
 def filter_news(queryset: QuerySet[NewsPage], category: str = "", tag: str = "") -> QuerySet:
@@ -124,8 +130,9 @@ def latest_news(user, limit: int = 5) -> list[NewsPage]:
 
 
 def news_index_for(user) -> NewsIndexPage | None:
-    """The first news index ``user`` may see, if any."""
-    return visibility.filter_visible(user, NewsIndexPage.objects.all()).order_by("path").first()
+    """The first news index ``user`` may see, if any, in their language."""
+    indexes = localisation.localized_visible(user, NewsIndexPage.objects.all())
+    return localisation.in_tree_order(indexes).first()
 
 
 def feed_reader(request):

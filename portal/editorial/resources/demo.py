@@ -1,5 +1,7 @@
-"""Demo content of Resources, loaded once by `manage.py load_demo`."""
+"""Demo content of Resources, loaded once by `manage.py load_demo`: in English, and in
+French when the home page has a French translation (portal.core.localisation)."""
 
+from portal.core import localisation
 from portal.editorial.resources.models import ResourceIndexPage, ResourcePage
 
 RESOURCES = [
@@ -46,6 +48,41 @@ RESOURCES = [
 ]
 
 
+FRENCH_INDEX = {
+    "title": "Ressources",
+    "intro": "<p>Notre veille sur le secteur : des lectures choisies par la rédaction.</p>",
+}
+#: English title -> (French title, French summary, French editor's note).
+FRENCH = {
+    "The state of remote work in French companies": (
+        "L'état du télétravail dans les entreprises françaises",
+        "Combien de salariés travaillent à domicile, et à quelle fréquence : les chiffres.",
+        "<p>Un éclairage utile pour notre propre charte du télétravail.</p>",
+    ),
+    "Cybersecurity guide for small and mid-sized companies": (
+        "Guide de cybersécurité pour les TPE et PME",
+        "Douze mesures essentielles pour protéger un système d'information.",
+        "<p>Notre équipe informatique en applique déjà la plupart ; les actualités "
+        "informatiques présentent les autres.</p>",
+    ),
+    "Decarbonising office buildings": (
+        "Décarboner les immeubles de bureaux",
+        "Ce qui réduit vraiment l'empreinte d'un bureau : chauffage, informatique, trajets.",
+        "<p>Des pistes pour l'aménagement du bureau de Lyon.</p>",
+    ),
+    "Accessibility of digital services (RGAA)": (
+        "Accessibilité des services numériques (RGAA)",
+        "Le référentiel français des sites et intranets accessibles.",
+        "<p>L'intranet vise ce niveau.</p>",
+    ),
+    "Employee engagement barometer": (
+        "Baromètre de l'engagement des salariés",
+        "Les tendances de la qualité de vie au travail selon les secteurs.",
+        "",
+    ),
+}
+
+
 def load_demo(home, people: dict) -> None:
     """Create the demo content under home; people maps demo emails to users."""
     editor = people.get("editor@example.com")
@@ -57,6 +94,7 @@ def load_demo(home, people: dict) -> None:
         )
     )
     index.save_revision(user=editor).publish()
+    resources = []
     for title, url, source, summary, tags, note in RESOURCES:
         resource = ResourcePage(
             title=title,
@@ -69,3 +107,11 @@ def load_demo(home, people: dict) -> None:
         resource.tags.add(*tags)
         index.add_child(instance=resource)
         resource.save_revision(user=editor).publish()
+        resources.append(resource)
+    if "fr" in localisation.translated_languages(home):
+        localisation.translate_page(index, "fr", user=editor, **FRENCH_INDEX)
+        for resource in resources:
+            title, summary, note = FRENCH[resource.title]
+            localisation.translate_page(
+                resource, "fr", user=editor, title=title, summary=summary, editor_note=note
+            )

@@ -15,7 +15,6 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal import visibility
 from portal.core.models import AUDIENCE_PANELS
 
 #: Resources per page of the listing.
@@ -40,9 +39,13 @@ class ResourceIndexPage(Page):
         verbose_name_plural = _("resource indexes")
 
     def visible_resources(self, user):
-        """The live resources below this index that ``user`` may see, newest first."""
-        queryset = ResourcePage.objects.live().descendant_of(self)
-        return visibility.filter_visible(user, queryset).order_by("-first_published_at", "-pk")
+        """The live resources below this index (or one of its translations) that ``user``
+        may see, newest first, each in the reader's language when translated into it."""
+        from portal.core import localisation
+
+        queryset = localisation.below_any_version(ResourcePage.objects.live(), self)
+        resources = localisation.localized_visible(user, queryset)
+        return resources.order_by("-first_published_at", "-pk")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -3,14 +3,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from portal import signals, visibility
-from portal.editorial.resources.models import ResourceIndexPage, ResourcePage
+from portal import signals
+from portal.core import localisation
+from portal.editorial.resources.models import ResourceIndexPage
 from portal.navigation import HomePanel, NavItem, section_url
 
 
 def _resource_index(user) -> ResourceIndexPage | None:
-    queryset = visibility.filter_visible(user, ResourceIndexPage.objects.all())
-    return queryset.order_by("path").first()
+    """The first resource index ``user`` may see, in their language."""
+    indexes = localisation.localized_visible(user, ResourceIndexPage.objects.all())
+    return localisation.in_tree_order(indexes).first()
 
 
 def nav_entry(sender, request, **kwargs):
@@ -22,9 +24,7 @@ def home_panel(sender, request, **kwargs):
     index = _resource_index(request.user)
     if index is None:
         return None
-    resources = visibility.filter_visible(
-        request.user, ResourcePage.objects.live().descendant_of(index)
-    ).order_by("-first_published_at", "-pk")[:3]
+    resources = index.visible_resources(request.user)[:3]
     return HomePanel(
         title=_("Latest reading"),
         template="resources/home_panel.html",

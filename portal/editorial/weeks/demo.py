@@ -1,4 +1,6 @@
-"""Demo content of Themed weeks, loaded once by `manage.py load_demo`."""
+"""Demo content of Themed weeks, loaded once by `manage.py load_demo`: in English, and in
+French when the home page has a French translation (the initiatives belong to both
+versions of a week: see the services)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 from wagtail.models import Page
 
+from portal.core import localisation
 from portal.editorial.weeks import services
 from portal.editorial.weeks.models import (
     Initiative,
@@ -51,6 +54,24 @@ INITIATIVES = [
         None,
     ),
 ]
+
+
+FRENCH = {
+    "Themed weeks": {
+        "title": "Semaines thématiques",
+        "intro": "Chaque saison, une semaine pour agir ensemble : développement durable, "
+        "sécurité, bien-être.",
+    },
+    "Green week": {
+        "title": "Semaine verte",
+        "intro": "Mobilité durable, moins de déchets, des bureaux plus verts : partagez ce que "
+        "vous faites pour la planète, au travail et sur le trajet.",
+    },
+    "Safety week": {
+        "title": "Semaine de la sécurité",
+        "intro": "Premiers secours, ergonomie et les bons réflexes sur la route.",
+    },
+}
 
 
 def demo_photo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
@@ -132,6 +153,9 @@ def load_demo(home, people: dict) -> None:
     )
     index.add_child(instance=previous)
     previous.save_revision(user=editor).publish()
+    if "fr" in localisation.translated_languages(home):
+        for page in (index, week, previous):
+            localisation.translate_page(page, "fr", user=editor, **FRENCH[page.title])
 
     for position, (email, title, description, colour, decision) in enumerate(INITIATIVES):
         author = people.get(email)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from portal import approvals, files, interactions, visibility
+from portal.core import localisation
 from portal.editorial.weeks.models import Initiative, ThemedWeekIndexPage, ThemedWeekPage
 
 #: Largest photo an employee may upload, in bytes.
@@ -95,13 +96,15 @@ def register_visibility_rule() -> None:
 
 
 def visible_weeks(user, parent: Page | None = None) -> QuerySet[ThemedWeekPage]:
-    """The weeks ``user`` may see, the running ones first, then the latest first."""
+    """The weeks ``user`` may see (below ``parent`` or one of its translations), the
+    running ones first, then the latest first, each in the reader's language when
+    translated into it (portal.core.localisation)."""
     today = timezone.localdate()
     queryset = ThemedWeekPage.objects.live()
     if parent is not None:
-        queryset = queryset.child_of(parent)
+        queryset = localisation.below_any_version(queryset, parent, children_only=True)
     return (
-        visibility.filter_visible(user, queryset)
+        localisation.localized_visible(user, queryset)
         .annotate(
             running=Case(
                 When(start_date__lte=today, end_date__gte=today, then=Value(True)),
@@ -116,10 +119,10 @@ def visible_weeks(user, parent: Page | None = None) -> QuerySet[ThemedWeekPage]:
 
 def current_week(user, today: datetime.date | None = None) -> ThemedWeekPage | None:
     """The week running ``today`` that ``user`` may see (the one started last when
-    several overlap), or ``None``."""
+    several overlap), in their language, or ``None``."""
     today = today or timezone.localdate()
     return (
-        visibility.filter_visible(
+        localisation.localized_visible(
             user,
             ThemedWeekPage.objects.live().filter(start_date__lte=today, end_date__gte=today),
         )
@@ -138,20 +141,23 @@ def visible_week_or_404(user, week_id) -> ThemedWeekPage:
 
 
 def week_index(user) -> ThemedWeekIndexPage | None:
-    """The themed weeks index, if it exists and ``user`` may see it."""
-    return visibility.filter_visible(user, ThemedWeekIndexPage.objects.all()).first()
+    """The themed weeks index, if it exists and ``user`` may see it, in their language."""
+    indexes = localisation.localized_visible(user, ThemedWeekIndexPage.objects.all())
+    return localisation.in_tree_order(indexes).first()
 
 
 def linked_pages(user, week: ThemedWeekPage, request=None) -> list[dict]:
     """The news, sessions and courses linked to the week that ``user`` may see, in the
-    editor's order, as title, kind (the page type's name) and url. Two queries."""
-    page_ids = list(week.items.values_list("page_id", flat=True))
-    if not page_ids:
+    editor's order, each in the reader's language when translated into it, as title, kind
+    (the page type's name) and url. Two queries."""
+    linked = list(week.items.values_list("page_id", "page__translation_key"))
+    if not linked:
         return []
-    pages = visibility.filter_visible(user, Page.objects.filter(pk__in=page_ids)).in_bulk()
+    versions = Page.objects.filter(translation_key__in={key for _pk, key in linked})
+    pages = {page.translation_key: page for page in localisation.localized_visible(user, versions)}
     described = []
-    for page_id in page_ids:
-        page = pages.get(page_id)
+    for _page_id, key in linked:
+        page = pages.get(key)
         if page is None:
             continue
         kind = page.specific_class._meta.verbose_name if page.specific_class else ""
@@ -164,11 +170,17 @@ def linked_pages(user, week: ThemedWeekPage, request=None) -> list[dict]:
 # --- Initiatives ------------------------------------------------------------------------
 
 
+def week_initiatives(week: ThemedWeekPage) -> QuerySet[Initiative]:
+    """The initiatives of ``week`` and of its translations: employees act for the week,
+    whatever language they read it in (portal.core.localisation)."""
+    return Initiative.objects.filter(week__translation_key=week.translation_key)
+
+
 def visible_initiatives(user, week: ThemedWeekPage) -> QuerySet[Initiative]:
     """The initiatives of ``week`` that ``user`` may see: approved ones (featured first),
     the user's own pending or rejected ones and, for moderators, everything."""
     return (
-        visibility.filter_visible(user, Initiative.objects.filter(week=week))
+        visibility.filter_visible(user, week_initiatives(week))
         .select_related("author")
         .order_by("-featured", "status", "-created_at", "-pk")
     )
@@ -204,7 +216,7 @@ def featured_initiatives(user, week: ThemedWeekPage, limit: int = 2) -> list[Ini
     return list(
         visibility.filter_visible(
             user,
-            Initiative.objects.filter(week=week, featured=True, status=Initiative.Status.APPROVED),
+            week_initiatives(week).filter(featured=True, status=Initiative.Status.APPROVED),
         )
         .select_related("author")
         .order_by("-moderated_at", "-pk")[:limit]

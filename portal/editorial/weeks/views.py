@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 from portal import files, visibility
 from portal.editorial.weeks import services
 from portal.editorial.weeks.forms import InitiativeForm
-from portal.editorial.weeks.models import Initiative
 from portal.ratelimit import rate_limit
 
 
@@ -53,7 +52,7 @@ def submit_initiative(request, week):
 def initiative_photo(request, week, initiative_id: int):
     """The photo of an initiative, to whoever may see the initiative (404 otherwise)."""
     initiative = (
-        visibility.filter_visible(request.user, Initiative.objects.filter(week=week))
+        visibility.filter_visible(request.user, services.week_initiatives(week))
         .filter(pk=initiative_id)
         .first()
     )

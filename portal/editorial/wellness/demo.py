@@ -1,5 +1,7 @@
 """Demo content of Wellness, loaded once by `manage.py load_demo`: a wellness section with
-a week of sessions starting tomorrow, one of them full with someone on its waiting list."""
+a week of sessions starting tomorrow, one of them full with someone on its waiting list,
+in English, and in French when the home page has a French translation (the bookings are
+the same in both: one event, see the services)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import datetime, time, timedelta
 from django.utils import timezone
 
 from portal.accounts import roles
+from portal.core import localisation
 from portal.editorial.wellness import services
 from portal.editorial.wellness.models import WellnessIndexPage, WellnessSessionPage
 
@@ -103,6 +106,56 @@ SESSIONS = [
     ),
 ]
 
+FRENCH_SECTION = {
+    "title": "Bien-être",
+    "intro": "<p>Des séances de sport et de détente pendant la semaine de travail. Réservez "
+    "une place ; quand une séance est complète, inscrivez-vous sur sa liste d'attente et "
+    "nous vous écrirons si une place se libère.</p>",
+}
+#: English title -> (French title, French place, French description).
+FRENCH_SESSIONS = {
+    "Lunchtime yoga": (
+        "Yoga de midi",
+        "Salle Everest, 5e étage",
+        "<p>Un enchaînement doux pour s'étirer après une matinée au bureau. Les tapis sont "
+        "fournis ; une tenue confortable suffit.</p>",
+    ),
+    "Running club: riverside loop": (
+        "Club de course : la boucle des quais",
+        "Entrée principale",
+        "<p>Une boucle de 8 km le long de la rivière, à allure de conversation. Les douches "
+        "sont ouvertes jusqu'à 20 h.</p>",
+    ),
+    "Guided meditation": (
+        "Méditation guidée",
+        "",
+        "<p>Vingt minutes de calme en ligne pour respirer et repartir. Caméra éteinte "
+        "bienvenue.</p>",
+    ),
+    "Pilates: core and posture": (
+        "Pilates : gainage et posture",
+        "Salle Everest, 5e étage",
+        "<p>Renforcez vos abdominaux et votre dos ; idéal si vous êtes assis la plupart de "
+        "la journée.</p>",
+    ),
+    "Morning stretching": (
+        "Étirements du matin",
+        "Patio",
+        "<p>Réveillez votre corps avant la première réunion, sur le patio ou depuis chez vous.</p>",
+    ),
+    "Lunch walk in the park": (
+        "Promenade au parc à midi",
+        "Entrée principale",
+        "<p>Une marche tranquille jusqu'au parc, aller et retour. Apportez un sandwich si vous "
+        "voulez.</p>",
+    ),
+    "Sophrology: sleep better": (
+        "Sophrologie : mieux dormir",
+        "",
+        "<p>Des exercices de respiration et de relaxation à emporter dans vos soirées.</p>",
+    ),
+}
+
 #: The guided meditation is full (capacity 2) and the demo employee waits for a place.
 FULL_SESSION = "Guided meditation"
 FULL_SESSION_PEOPLE = ["sales@example.com", "hr@example.com"]
@@ -143,9 +196,19 @@ def load_demo(home, people: dict) -> None:
         session.save_revision().publish()
         sessions[title] = session
 
-    full = sessions[FULL_SESSION]
+    if "fr" in localisation.translated_languages(home):
+        localisation.translate_page(section, "fr", **FRENCH_SECTION)
+        for title, session in sessions.items():
+            french_title, place, intro = FRENCH_SESSIONS[title]
+            localisation.translate_page(session, "fr", title=french_title, place=place, intro=intro)
+
+    def book(email: str, title: str) -> None:
+        # Each person books the version in their language ("My sessions" shows it).
+        person = people[email]
+        services.book_session(person, localisation.localized(sessions[title], person))
+
     for email in FULL_SESSION_PEOPLE:
-        services.book_session(people[email], full)
-    services.book_session(people[WAITING_PERSON], full)
-    services.book_session(people["sales@example.com"], sessions["Lunchtime yoga"])
-    services.book_session(people["admin@example.com"], sessions["Running club: riverside loop"])
+        book(email, FULL_SESSION)
+    book(WAITING_PERSON, FULL_SESSION)
+    book("sales@example.com", "Lunchtime yoga")
+    book("admin@example.com", "Running club: riverside loop")

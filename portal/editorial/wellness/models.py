@@ -178,10 +178,13 @@ class WellnessSessionPage(RoutablePageMixin, CommentablePage, Page):
 
     @property
     def places_left(self) -> int:
-        """Free places; uses the ``confirmed_count`` annotation of the listings if present."""
+        """Free places; uses the ``confirmed_count`` annotation of the listings if present.
+        The bookings of every language version count (one event: see the services)."""
         confirmed = getattr(self, "confirmed_count", None)
         if confirmed is None:
-            confirmed = self.bookings.filter(status=Booking.Status.CONFIRMED).count()
+            confirmed = Booking.objects.filter(
+                session__translation_key=self.translation_key, status=Booking.Status.CONFIRMED
+            ).count()
         return max(self.capacity - confirmed, 0)
 
     def get_context(self, request, *args, **kwargs):

@@ -5,6 +5,12 @@ session's row (``SELECT ... FOR UPDATE`` on PostgreSQL; on SQLite the whole data
 locked by ``BEGIN IMMEDIATE``, see ``transaction_mode`` in the settings). Counting the
 confirmed places and writing the booking therefore never interleave: when two people
 take the last place at the same moment, one gets it and the other joins the waiting list.
+
+A session translated into another language (portal.core.localisation) is still one
+event: its places, waiting list and each person's booking are shared by every language
+version (the bookings of the versions sharing its ``translation_key``, all locked
+together). A booking stays on the version the person booked, which "My sessions" shows;
+the capacity is the booked version's (a translation copies it).
 """
 
 from __future__ import annotations
@@ -31,11 +37,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal import visibility
+from portal.core import localisation
 from portal.editorial.wellness.models import Booking, WellnessIndexPage, WellnessSessionPage
 
 logger = logging.getLogger(__name__)
@@ -78,13 +86,31 @@ def visible_sessions(user) -> QuerySet[WellnessSessionPage]:
     return visibility.filter_visible(user, WellnessSessionPage.objects.all())
 
 
+def event_bookings(session) -> QuerySet[Booking]:
+    """The bookings of ``session`` and of its translations: one event (see the module)."""
+    return Booking.objects.filter(session__translation_key=session.translation_key)
+
+
 def with_booking_state(queryset: QuerySet, user) -> QuerySet[WellnessSessionPage]:
     """Annotate sessions with ``confirmed_count``, ``waiting_count`` and ``my_status``
-    (the user's active booking status, or None), in the same query as the sessions."""
-    mine = Booking.objects.active().filter(session=OuterRef("pk"), user=user.pk)
+    (the user's active booking status, or None), in the same query as the sessions; the
+    bookings of every language version of a session count."""
+    same_event = Booking.objects.filter(session__translation_key=OuterRef("translation_key"))
+
+    def count(status):
+        counted = (
+            same_event.filter(status=status)
+            .order_by()
+            .values("session__translation_key")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    mine = same_event.filter(status__in=Booking.ACTIVE_STATUSES, user=user.pk)
     return queryset.annotate(
-        confirmed_count=Count("bookings", filter=Q(bookings__status=CONFIRMED)),
-        waiting_count=Count("bookings", filter=Q(bookings__status=WAITING)),
+        confirmed_count=count(CONFIRMED),
+        waiting_count=count(WAITING),
         my_status=Subquery(mine.values("status")[:1]),
     )
 
@@ -93,12 +119,14 @@ def upcoming_sessions(
     user, *, within=None, with_places: bool = False, now: datetime | None = None
 ) -> QuerySet[WellnessSessionPage]:
     """Sessions ``user`` may see that have not started yet, soonest first, with their
-    booking state (see :func:`with_booking_state`). ``within`` keeps those below one
-    wellness section; ``with_places`` only those with a free place. Whatever the number
-    of sessions, listing them costs the same number of queries."""
+    booking state (see :func:`with_booking_state`), each in the reader's language when
+    translated into it. ``within`` keeps those below one wellness section (or one of its
+    translations); ``with_places`` only those with a free place. Whatever the number of
+    sessions, listing them costs the same number of queries."""
     queryset = visible_sessions(user).filter(starts_at__gt=now or timezone.now())
     if within is not None:
-        queryset = queryset.child_of(within)
+        queryset = localisation.below_any_version(queryset, within, children_only=True)
+    queryset = localisation.localized_pages(queryset, localisation.reader_language(user))
     queryset = with_booking_state(queryset, user)
     if with_places:
         queryset = queryset.filter(capacity__gt=F("confirmed_count"))
@@ -106,8 +134,9 @@ def upcoming_sessions(
 
 
 def first_section(user) -> WellnessIndexPage | None:
-    """The first wellness section (index page) ``user`` may see, if any."""
-    return visibility.filter_visible(user, WellnessIndexPage.objects.all()).order_by("path").first()
+    """The first wellness section (index page) ``user`` may see, if any, in their language."""
+    sections = localisation.localized_visible(user, WellnessIndexPage.objects.all())
+    return localisation.in_tree_order(sections).first()
 
 
 def my_sessions_url(section: WellnessIndexPage | None, request=None) -> str:
@@ -130,9 +159,13 @@ def _ends_at(prefix: str = "") -> ExpressionWrapper:
 def _waiting_position() -> Case:
     """A waiting booking's rank on its session's waiting list (1 is next in line)."""
     ahead = (
-        Booking.objects.filter(session=OuterRef("session"), status=WAITING, pk__lte=OuterRef("pk"))
+        Booking.objects.filter(
+            session__translation_key=OuterRef("session__translation_key"),
+            status=WAITING,
+            pk__lte=OuterRef("pk"),
+        )
         .order_by()
-        .values("session")
+        .values("session__translation_key")
         .annotate(rank=Count("pk"))
         .values("rank")
     )
@@ -155,22 +188,24 @@ def my_bookings(user, *, now: datetime | None = None) -> QuerySet[Booking]:
 
 
 def active_booking(user, session) -> Booking | None:
-    return Booking.objects.active().filter(session=session, user=user.pk).first()
+    """``user``'s place or rank in ``session``, whichever language version they booked."""
+    return event_bookings(session).active().filter(user=user.pk).first()
 
 
 def waiting_position(booking: Booking) -> int | None:
     """1 for the next person in line; None for a booking that is not waiting."""
     if not booking.is_waiting:
         return None
+    event = WellnessSessionPage.objects.filter(pk=booking.session_id).values("translation_key")
     return Booking.objects.filter(
-        session=booking.session_id, status=WAITING, pk__lte=booking.pk
+        session__translation_key=Subquery(event), status=WAITING, pk__lte=booking.pk
     ).count()
 
 
 def session_state(user, session: WellnessSessionPage) -> dict:
     """What a session's page shows a person: their booking and rank on the waiting list,
     the free places and the length of the waiting list, and whether it is still open."""
-    counts = Booking.objects.filter(session=session).aggregate(
+    counts = event_bookings(session).aggregate(
         confirmed=Count("pk", filter=Q(status=CONFIRMED)),
         waiting=Count("pk", filter=Q(status=WAITING)),
     )
@@ -196,16 +231,20 @@ def can_see_online_url(status: str | None) -> bool:
 
 
 def _lock(session: WellnessSessionPage) -> WellnessSessionPage:
-    """Lock the session's row until the end of the transaction and return it fresh.
+    """Lock the session's row, and those of its translations (one event), until the end
+    of the transaction, always in the same order; return the session fresh.
 
-    Only the wellness table's row is locked (``of=("self",)``), not Wagtail's page row, so
-    editors are not held up by bookings."""
-    try:
-        return WellnessSessionPage.objects.select_for_update(of=("self",)).get(
-            pk=session.pk, live=True
-        )
-    except WellnessSessionPage.DoesNotExist as exc:
-        raise SessionUnavailable(_("No such session, or you may not see it.")) from exc
+    Only the wellness table's rows are locked (``of=("self",)``), not Wagtail's page rows,
+    so editors are not held up by bookings."""
+    rows = list(
+        WellnessSessionPage.objects.select_for_update(of=("self",))
+        .filter(translation_key=session.translation_key)
+        .order_by("pk")
+    )
+    fresh = next((row for row in rows if row.pk == session.pk and row.live), None)
+    if fresh is None:
+        raise SessionUnavailable(_("No such session, or you may not see it."))
+    return fresh
 
 
 def _check_visible(user, session) -> None:
@@ -229,7 +268,7 @@ def book_session(user, session: WellnessSessionPage) -> Booking:
         if existing is not None:
             existing.is_new = False
             return existing
-        confirmed = Booking.objects.filter(session=session, status=CONFIRMED).count()
+        confirmed = event_bookings(session).filter(status=CONFIRMED).count()
         booking = Booking.objects.create(
             session=session,
             user=user,
@@ -274,20 +313,18 @@ def fill_free_places(session: WellnessSessionPage) -> list[Booking]:
     (inside :func:`book_session`'s kind of transaction); returns the promoted bookings."""
     if session.has_started():
         return []
-    confirmed = Booking.objects.filter(session=session, status=CONFIRMED).count()
+    bookings = event_bookings(session)
+    confirmed = bookings.filter(status=CONFIRMED).count()
     free = session.capacity - confirmed
     if free <= 0:
         return []
     promoted = list(
-        Booking.objects.filter(session=session, status=WAITING)
-        .select_related("user")
-        .order_by("pk")[:free]
+        bookings.filter(status=WAITING).select_related("user", "session").order_by("pk")[:free]
     )
     now = timezone.now()
     for booking in promoted:
         booking.status = CONFIRMED
         booking.promoted_at = now
-        booking.session = session
         booking.save(update_fields=["status", "promoted_at"])
         # After the commit only: a rolled-back promotion must not be announced.
         transaction.on_commit(partial(notify_promoted, booking), robust=True)

@@ -1,7 +1,13 @@
 """Load the demo company from fixtures/demo/portal.json, once.
 
 `make run` calls this on every start; when the demo's administrator already exists the
-command does nothing, so a second run never duplicates or overwrites anything."""
+command does nothing, so a second run never duplicates or overwrites anything.
+
+The editorial content comes in English and French: the home page is translated first
+(the French tree's root), then each editorial demo translates its own pages into the
+languages whose home page exists (portal.core.localisation.translate_page). The plain
+content pages (welcome guide, usage charter...) stay in English only: French readers
+get them as they are, which is how an untranslated page looks."""
 
 import json
 from pathlib import Path
@@ -15,6 +21,7 @@ from wagtail.models import Site
 
 from portal.accounts import roles
 from portal.accounts.models import Department, User
+from portal.core import localisation
 from portal.core.models import ContentPage
 from portal.editorial.learning import demo as learning_demo
 from portal.editorial.news import demo as news_demo
@@ -87,6 +94,8 @@ class Command(BaseCommand):
         home.title = demo["home"]["title"]
         home.welcome = demo["home"]["welcome"]
         home.save_revision().publish()
+        for language, texts in demo.get("home_translations", {}).items():
+            localisation.translate_page(home, language, **texts)
         for item in demo["pages"]:
             page = ContentPage(
                 title=item["title"], slug=item["slug"], intro=item["intro"], body=item["body"]
