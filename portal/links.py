@@ -31,3 +31,9 @@ def reverse(name: str, args=()) -> str:
     if url is _MISSING:
         raise NoReverseMatch(f"Reverse for '{name}' with arguments {args!r} not found.")
     return url
+
+
+def reverse_or_empty(name: str, args=()) -> str:
+    """:func:`reverse`, or ``""`` when the name is not routed (a disabled plugin's)."""
+    url = _reverse(get_resolver(get_urlconf()), get_script_prefix(), name, tuple(args))
+    return "" if url is _MISSING else url

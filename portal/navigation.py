@@ -29,6 +29,11 @@ class NavItem:
     badge: int = 0
     #: A name scripts use to update the badge live (``data-badge="<key>"``).
     key: str = ""
+    #: Where the app shell puts it: "main" (the left navigation, a drawer on phones) or
+    #: "top" (an icon of the top bar, and of the phone's bottom bar: notifications).
+    placement: str = "main"
+    #: Also in the phone's bottom bar (keep it to two or three entries in all).
+    phone: bool = False
 
     def is_active(self, request: HttpRequest) -> bool:
         prefix = self.active_prefix or self.url

@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import files
-from portal.core import views
+from portal.core import styleguide, views
 from portal.plugins import plugin_submodules
 
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
+    path("styleguide/", styleguide.styleguide, name="styleguide"),
     # Files that belong to content with an audience: always through the policy.
     path("files/<str:key>/<str:pk>/<str:filename>", files.serve_private, name="portal-file"),
     *plugin_urlpatterns(),

@@ -28,14 +28,14 @@ class TestDefaultTheme:
     def test_home_page_has_the_portal_structure(self, logged_in):
         html = logged_in.get("/").content.decode()
         assert '<a class="skip-link" href="#main">' in html
-        assert '<nav id="site-nav" class="site-nav" aria-label="Main">' in html
+        assert '<nav id="site-nav" class="site-nav sidenav" aria-label="Main" data-drawer>' in html
         assert '<main id="main"' in html
         assert "Hello," in html
         assert 'name="viewport"' in html
 
     def test_current_page_is_marked_in_the_navigation(self, logged_in):
         html = logged_in.get("/bookmarks/").content.decode()
-        assert '<a href="/bookmarks/" aria-current="page">' in html
+        assert '<a class="sidenav__link" href="/bookmarks/" aria-current="page">' in html
 
     def test_administration_link_only_for_staff(self, client, employee, editor, home_page):
         client.force_login(employee)

@@ -26,6 +26,7 @@ def nav_entry(sender, request, **kwargs):
         icon="bell",
         order=90,
         key="notifications",
+        placement="top",
         badge=services.unread_count(request.user),
     )
 

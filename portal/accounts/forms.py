@@ -55,6 +55,14 @@ class LanguageForm(forms.Form):
     )
 
 
+class ThemeForm(forms.Form):
+    theme = forms.ChoiceField(
+        label=_("Colour scheme"),
+        choices=[("", _("Same as my system")), ("light", _("Light")), ("dark", _("Dark"))],
+        required=False,
+    )
+
+
 class PasswordResetForm(BasePasswordResetForm):
     email = forms.EmailField(
         label=_("Email address"),

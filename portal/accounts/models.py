@@ -151,6 +151,13 @@ class User(AbstractUser):
         choices=settings.LANGUAGES,
         help_text=_("Leave empty to follow the browser's language."),
     )
+    theme = models.CharField(
+        _("colour scheme"),
+        max_length=5,
+        blank=True,
+        choices=[("light", _("Light")), ("dark", _("Dark"))],
+        help_text=_("Leave empty to follow the system's setting."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

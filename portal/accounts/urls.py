@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("settings/", views.settings_page, name="account_settings"),
     path("language/", views.set_language_public, name="set_language"),
+    path("theme/", views.set_theme, name="account_theme"),
     path("token/regenerate/", views.regenerate_token, name="account_token_regenerate"),
     path("token/revoke/", views.revoke_token, name="account_token_revoke"),
     path("feed-token/reset/", views.reset_feed_token, name="account_feed_token_reset"),

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
 from portal.accounts import feed_tokens, lockout
-from portal.accounts.forms import EmailAuthenticationForm, LanguageForm, PasswordResetForm
+from portal.accounts.forms import (
+    EmailAuthenticationForm,
+    LanguageForm,
+    PasswordResetForm,
+    ThemeForm,
+)
 from portal.accounts.services import set_preferred_language
 from portal.ratelimit import rate_limit
 
@@ -59,7 +64,36 @@ def settings_page(request):
     """The user's own settings: interface language and API token."""
     token = Token.objects.filter(user=request.user).first()
     form = LanguageForm(initial={"language": request.user.preferred_language})
-    return render(request, "accounts/settings.html", {"form": form, "token": token})
+    theme_form = ThemeForm(initial={"theme": request.user.theme})
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "theme_form": theme_form, "token": token},
+    )
+
+
+def _next_url(request) -> str:
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        return "/"
+    return next_url
+
+
+@require_POST
+def set_theme(request):
+    """Save the person's colour scheme (light, dark, or the system's)."""
+    form = ThemeForm(request.POST)
+    if not form.is_valid():
+        if request.headers.get("Accept", "").startswith("application/json"):
+            return JsonResponse({"theme": form.errors["theme"]}, status=400)
+        messages.error(request, _("This colour scheme is not available."))
+        return redirect(_next_url(request))
+    theme = form.cleaned_data["theme"]
+    type(request.user).objects.filter(pk=request.user.pk).update(theme=theme)
+    request.user.theme = theme
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"theme": theme})
+    return HttpResponseRedirect(_next_url(request))
 
 
 @require_POST

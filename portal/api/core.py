@@ -37,6 +37,7 @@ class MeSerializer(serializers.ModelSerializer):
             "last_name",
             "department",
             "preferred_language",
+            "theme",
             "roles",
         ]
         read_only_fields = ["id", "email", "first_name", "last_name", "department", "roles"]
@@ -47,11 +48,15 @@ class MeSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         if "preferred_language" in validated_data:
             set_preferred_language(instance, validated_data["preferred_language"])
+        if "theme" in validated_data:
+            type(instance).objects.filter(pk=instance.pk).update(theme=validated_data["theme"])
+            instance.theme = validated_data["theme"]
         return instance
 
 
 class MeView(APIView):
-    """The logged-in user. PATCH changes the interface language (empty: follow the browser)."""
+    """The logged-in user. PATCH changes the interface language (empty: follow the browser)
+    and the colour scheme (``light``, ``dark``, empty: follow the system)."""
 
     serializer_class = MeSerializer
 

@@ -167,6 +167,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
 LOCALE_PATHS = [PORTAL_DIR / "locale"]
 USE_I18N = True
+#: Dates as Europeans write them, in both languages (portal/formats/): "2 Dec 2026, 14:05".
+FORMAT_MODULE_PATH = ["portal.formats"]
 USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Paris")
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
