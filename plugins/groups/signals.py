@@ -29,7 +29,9 @@ signals.audience_tokens.connect(group_tokens, dispatch_uid="groups_audience_toke
 
 
 def nav_entry(sender, request, **kwargs):
-    return NavItem(label=_("Groups"), url=reverse("groups:directory"), icon="users", order=20, phone=True)
+    return NavItem(
+        label=_("Groups"), url=reverse("groups:directory"), icon="users", order=20, phone=True
+    )
 
 
 def home_panel(sender, request, **kwargs):

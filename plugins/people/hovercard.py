@@ -17,7 +17,9 @@ def hovercard(request, user_id: int):
     profile = visible_profiles(request.user).filter(user_id=user_id).first()
     if profile is None:
         raise Http404
-    response = render(request, "people/hovercard.html", {"profile": profile, "person": profile.user})
+    response = render(
+        request, "people/hovercard.html", {"profile": profile, "person": profile.user}
+    )
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -23,7 +23,9 @@ def nav_entry(sender, request, **kwargs):
     from portal.navigation import NavItem
 
     url = reverse("people:directory")
-    return NavItem(label=_("People"), url=url, icon="people", order=30, active_prefix=url, phone=True)
+    return NavItem(
+        label=_("People"), url=url, icon="people", order=30, active_prefix=url, phone=True
+    )
 
 
 signals.nav_items.connect(nav_entry, dispatch_uid="people_nav")

@@ -74,7 +74,7 @@ def icon(name: str, size: str = "", label: str = ""):
 
 
 def relative_time(value: datetime.datetime, now: datetime.datetime | None = None) -> str:
-    """"just now", "5 min ago", "2 h ago", "3 d ago", then the date ("2 Dec 2026"; in
+    """ "just now", "5 min ago", "2 h ago", "3 d ago", then the date ("2 Dec 2026"; in
     French "2 déc. 2026"), in the active language."""
     now = now or timezone.now()
     if timezone.is_naive(value):
@@ -118,7 +118,9 @@ def reltime(value):
 
 
 @register.inclusion_tag("components/empty_state.html")
-def empty_state(title: str, text: str = "", action_url: str = "", action_label: str = "", art: str = "inbox"):
+def empty_state(
+    title: str, text: str = "", action_url: str = "", action_label: str = "", art: str = "inbox"
+):
     """An empty list: an illustration, what is missing and what to do about it."""
     return {
         "title": title,
