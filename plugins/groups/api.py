@@ -20,6 +20,7 @@ from rest_framework.response import Response
 
 from plugins.groups import services
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal import visibility
 from portal.api import fields as api_fields
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
@@ -153,7 +154,11 @@ class GroupInviteSerializer(serializers.Serializer):
     )
 
     def validate_user_ids(self, ids):
-        found = {user.pk: user for user in User.objects.filter(pk__in=ids, is_active=True)}
+        # Only people the inviter may see: anyone else is unknown (hidden == missing).
+        people = visibility.filter_visible(
+            self.context["request"].user, User.objects.filter(pk__in=ids, is_active=True)
+        )
+        found = {user.pk: user for user in people}
         unknown = [str(pk) for pk in ids if pk not in found]
         if unknown:
             raise serializers.ValidationError(
@@ -344,7 +349,7 @@ class GroupViewSet(viewsets.ModelViewSet):
     def members(self, request, pk=None):
         group = self.get_object()
         if request.method == "POST":
-            serializer = GroupInviteSerializer(data=request.data)
+            serializer = GroupInviteSerializer(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             created = services.invite(request.user, group, serializer.validated_data["user_ids"])
             return Response(

@@ -87,13 +87,67 @@ class GroupForm(forms.Form):
         return services.validate_cover(cover, field=None)
 
 
+class AccountIdsField(forms.Field):
+    """The ids of accounts, one per value of the field (the hidden inputs of the person
+    picker); repeated ids count once."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value) -> list[int]:
+        if not value:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        ids: list[int] = []
+        for part in value:
+            text = str(part).strip()
+            if not text.isdigit() or len(text) > 18 or int(text) < 1:
+                raise ValidationError(_("Not an account id: %(value)s.") % {"value": text[:20]})
+            if int(text) not in ids:
+                ids.append(int(text))
+        return ids
+
+
 class InviteForm(forms.Form):
+    """Whom to invite: people chosen with the person picker (``user_ids``), or email
+    addresses typed in (the form without JavaScript, and older clients). Only people the
+    inviter may see count; anyone else is "no colleague", as if they did not exist."""
+
+    user_ids = AccountIdsField(label=_("People to invite"), required=False)
     emails = forms.CharField(
         label=_("Invite people"),
+        required=False,
         max_length=5000,
-        help_text=_("Their email addresses, separated by commas."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "groups-people"}),
+        help_text=_(
+            "Type a name and choose the person, or type email addresses separated by commas."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args, inviter=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter = inviter
+
+    def _visible_people(self):
+        from portal import visibility
+
+        return visibility.filter_visible(
+            self.inviter, get_user_model().objects.filter(is_active=True)
+        ).select_related("department")
+
+    def clean_user_ids(self):
+        ids = self.cleaned_data["user_ids"]
+        if len(ids) > services.MAX_INVITATIONS:
+            raise ValidationError(
+                _("At most %(max)d people at a time.") % {"max": services.MAX_INVITATIONS}
+            )
+        found = self._visible_people().in_bulk(ids) if ids else {}
+        unknown = [str(pk) for pk in ids if pk not in found]
+        if unknown:
+            raise ValidationError(
+                _("No colleague with the id(s): %(ids)s.") % {"ids": ", ".join(unknown)}
+            )
+        return [found[pk] for pk in ids]
 
     def clean_emails(self):
         emails = []
@@ -101,22 +155,57 @@ class InviteForm(forms.Form):
             email = part.strip().lower()
             if email and email not in emails:
                 emails.append(email)
-        if not emails:
-            raise ValidationError(_("Enter at least one email address."))
         if len(emails) > services.MAX_INVITATIONS:
             raise ValidationError(
                 _("At most %(max)d people at a time.") % {"max": services.MAX_INVITATIONS}
             )
-        users = {
-            user.email: user
-            for user in get_user_model().objects.filter(email__in=emails, is_active=True)
-        }
+        users = (
+            {user.email.lower(): user for user in self._visible_people().filter(email__in=emails)}
+            if emails
+            else {}
+        )
         unknown = [email for email in emails if email not in users]
         if unknown:
             raise ValidationError(
                 _("No colleague with the address: %(emails)s.") % {"emails": ", ".join(unknown)}
             )
-        return list(users.values())
+        return [users[email] for email in emails]
+
+    def clean(self):
+        cleaned = super().clean()
+        if "user_ids" in cleaned and "emails" in cleaned:
+            people = {user.pk: user for user in cleaned["user_ids"] + cleaned["emails"]}
+            if not people:
+                self.add_error("emails", _("Choose at least one person or enter an email address."))
+            elif len(people) > services.MAX_INVITATIONS:
+                self.add_error(
+                    "emails",
+                    _("At most %(max)d people at a time.") % {"max": services.MAX_INVITATIONS},
+                )
+            cleaned["people"] = list(people.values())
+        return cleaned
+
+    def chosen_people(self) -> list[dict]:
+        """The people chosen in the picker whom the inviter may see, to show them again as
+        chips when the form comes back with an error (ids refused are left out)."""
+        if not self.is_bound:
+            return []
+        values = self.data.getlist("user_ids") if hasattr(self.data, "getlist") else []
+        ids = [int(v) for v in values if str(v).isdigit() and len(str(v)) <= 18]
+        found = self._visible_people().in_bulk(ids) if ids else {}
+        return [
+            {
+                "id": user.pk,
+                "name": user.get_full_name() or user.email,
+                "initials": "".join(p[:1] for p in (user.first_name, user.last_name) if p).upper()
+                or user.email[:1].upper(),
+                "hue": (user.pk * 7919) % 10,
+            }
+            for user in (found[pk] for pk in dict.fromkeys(ids) if pk in found)
+        ]
+
+    def picker_errors(self) -> list[str]:
+        return [*self.errors.get("user_ids", []), *self.errors.get("emails", [])]
 
 
 class DirectorySearchForm(forms.Form):

@@ -322,7 +322,8 @@ def members(request, slug, invite_form=None):
             "role_choices": Membership.ROLE_CHOICES,
             "pending_requests": pending,
             "can_invite": can_invite,
-            "invite_form": invite_form or (InviteForm() if can_invite else None),
+            "invite_form": invite_form
+            or (InviteForm(inviter=request.user) if can_invite else None),
         },
         status=400 if invite_form is not None and invite_form.errors else 200,
     )
@@ -334,12 +335,14 @@ def invite(request, slug):
     group = _group_with_content(request, slug)
     if not services.can_invite(request.user, group):
         raise PermissionDenied
-    form = InviteForm(request.POST)
+    form = InviteForm(request.POST, inviter=request.user)
     if form.is_valid():
         try:
-            created = services.invite(request.user, group, form.cleaned_data["emails"])
+            created = services.invite(request.user, group, form.cleaned_data["people"])
         except ValidationError as error:
-            form.add_error("emails", error.messages)
+            form.add_error(
+                "user_ids" if form.cleaned_data["user_ids"] else "emails", error.messages
+            )
         else:
             if created:
                 messages.success(

@@ -33,6 +33,9 @@ class PersonNodeSerializer(serializers.Serializer):
     department = serializers.SerializerMethodField()
     photo_url = serializers.SerializerMethodField()
     initials = serializers.CharField()
+    hue = serializers.IntegerField(
+        help_text=_("The colour of the initials, 0-9: the avatar's class avatar--hue-<hue>.")
+    )
     url = serializers.SerializerMethodField(help_text=_("The person's profile page."))
     reports_count = serializers.IntegerField(
         help_text=_("How many active people report to this person, loaded below or not.")

@@ -38,6 +38,9 @@ class DepartmentRefSerializer(serializers.Serializer):
 class PersonRefSerializer(serializers.ModelSerializer):
     """A person in a list: who they are and where to find them."""
 
+    user_id = serializers.IntegerField(
+        read_only=True, help_text=_("The person's account: what forms choosing people send.")
+    )
     first_name = serializers.CharField(source="user.first_name", read_only=True)
     last_name = serializers.CharField(source="user.last_name", read_only=True)
     full_name = serializers.SerializerMethodField()
@@ -46,7 +49,16 @@ class PersonRefSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Profile
-        fields = ["id", "first_name", "last_name", "full_name", "job_title", "photo_url", "url"]
+        fields = [
+            "id",
+            "user_id",
+            "first_name",
+            "last_name",
+            "full_name",
+            "job_title",
+            "photo_url",
+            "url",
+        ]
         read_only_fields = fields
 
     def get_full_name(self, profile) -> str:

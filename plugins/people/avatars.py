@@ -30,9 +30,14 @@ def initials(first_name: str, last_name: str, fallback: str = "") -> str:
     return "".join(letters).upper()[:2] or "?"
 
 
+def hue_for(identifier: int) -> int:
+    """A stable index in :data:`PALETTE` for an id: the ``avatar--hue-N`` class."""
+    return (identifier * 7919) % len(PALETTE)
+
+
 def colour_for(identifier: int) -> str:
     """A stable colour of :data:`PALETTE` for an id."""
-    return PALETTE[(identifier * 7919) % len(PALETTE)]
+    return PALETTE[hue_for(identifier)]
 
 
 def avatar_svg(profile: Profile) -> str:

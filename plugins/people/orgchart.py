@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from plugins.people import avatars
 from plugins.people.models import Profile
 
 
@@ -144,6 +145,11 @@ class Node:
         user = self.profile.user
         letters = [part[:1] for part in (user.first_name, user.last_name) if part]
         return ("".join(letters) or user.email[:1]).upper()
+
+    @property
+    def hue(self) -> int:
+        """The colour of the person's initials: ``avatar--hue-<hue>``."""
+        return avatars.hue_for(self.profile.pk)
 
     @property
     def sort_key(self) -> tuple[str, str, int]:

@@ -106,3 +106,95 @@ def test_show_a_department_and_jump_to_one_of_its_people(
     assert_accessible(page)
     people.get_by_role("button", name="Finn Hopper").click()
     expect(node(page, "Finn Hopper")).to_be_focused()
+
+
+@pytest.fixture
+def deep_company(company, departments):
+    """Below Finn, a chain six levels deeper, with colleagues at every level so that the
+    chart is wider and taller than the window: the deepest is Zoe."""
+    manager = company["intern"]
+    for level in range(6):
+        for sibling in range(3):
+            person(f"p{level}s{sibling}@example.com", f"Peer{level}", f"Side{sibling}", manager)
+        manager = person(f"chain{level}@example.com", f"Chain{level}", "Deep", manager, "Engineer")
+    zoe = person("zoe@example.com", "Zoe", "Deepest", manager, "Apprentice", departments["sales"])
+    return {**company, "zoe": zoe}
+
+
+def in_viewport(page, locator) -> bool:
+    box = locator.bounding_box()
+    size = page.viewport_size
+    return (
+        box is not None
+        and box["x"] >= 0
+        and box["y"] >= 0
+        and box["x"] + box["width"] <= size["width"]
+        and box["y"] + box["height"] <= size["height"]
+    )
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_jump_to_a_deep_person_centres_and_focuses_their_box(
+    page, deep_company, login, assert_accessible, width
+):
+    page.set_viewport_size({"width": width, "height": 800 if width > 400 else 844})
+    login(page, "employee@example.com", PASSWORD, next_path=ORGCHART)
+    expect(node(page, "Zoe Deepest")).to_have_count(0)
+    # The page itself never scrolls sideways: the chart moves inside its window.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+    page.get_by_label("Find a person").fill("deepest")
+    page.get_by_role("button", name="Search", exact=True).click()
+    results = page.get_by_role("region", name="Search results")
+    expect(results).to_contain_text("1 person found.")
+    results.get_by_role("button", name="Zoe Deepest").click()
+    zoe = node(page, "Zoe Deepest")
+    expect(zoe).to_be_focused()
+    expect(zoe).to_have_class("orgchart__node orgchart__node--highlight")
+    expect(zoe).to_have_attribute("aria-current", "true")
+    # Within the window of the page (the transition of the chart settles first).
+    page.wait_for_function(
+        """() => {
+            const r = document.activeElement.getBoundingClientRect();
+            return r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight;
+        }"""
+    )
+    assert in_viewport(page, zoe)
+    # The whole chain above her is open.
+    for manager in ["Finn Hopper", "Chain0 Deep", "Chain5 Deep"]:
+        expect(node(page, manager)).to_be_visible()
+    controls = page.get_by_role("group", name="Zoom")
+    for name in ["Zoom in", "Zoom out", "Reset view"]:
+        button = controls.get_by_role("button", name=name)
+        expect(button).to_be_visible()
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_accessible(page)
+
+
+def test_keyboard_moves_between_people_and_enter_opens_the_profile(page, company, login):
+    login(page, "employee@example.com", PASSWORD, next_path=ORGCHART)
+    ada = node(page, "Ada Lovelace")
+    expect(ada).to_have_attribute("tabindex", "0")
+    ada.focus()
+    page.keyboard.press("ArrowDown")
+    expect(node(page, "Bob Kahn")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    first_report = page.locator(".orgchart__node:focus")
+    expect(first_report).to_contain_text("Employee Tester")
+    page.keyboard.press("ArrowRight")
+    expect(node(page, "Eve Turing")).to_be_focused()
+    # Down from Eve loads her team (not rendered by the server) and goes to Finn.
+    page.keyboard.press("ArrowDown")
+    expect(node(page, "Finn Hopper")).to_be_focused()
+    expect(page.get_by_role("button", name="Reports of Eve Turing")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    page.keyboard.press("ArrowUp")
+    expect(node(page, "Eve Turing")).to_be_focused()
+    expect(node(page, "Eve Turing")).to_have_attribute("tabindex", "0")
+    expect(ada).to_have_attribute("tabindex", "-1")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/people/{company['lead'].pk}/")

@@ -168,6 +168,26 @@ class TestJoinAndMembers:
         assert client_for(owner).patch(url, {"role": "moderator"}).json()["role"] == "moderator"
         assert client_for(colleague).patch(url, {"role": "member"}).status_code == 404
 
+    def test_invite_by_id_refuses_hidden_people_and_stores_nothing(
+        self, owner, employee, colleague, private_group
+    ):
+        colleague.is_active = False  # deactivated: hidden to everyone by the policy
+        colleague.save()
+        url = detail(private_group, "members/")
+        response = client_for(owner).post(
+            url, {"user_ids": [employee.pk, colleague.pk]}, format="json"
+        )
+        assert response.status_code == 400
+        assert str(colleague.pk) in response.json()["errors"]["user_ids"][0]
+        assert not Invitation.objects.filter(group=private_group).exists()
+        response = client_for(owner).post(url, {"user_ids": [employee.pk]}, format="json")
+        assert response.status_code == 201
+        assert [i["user"]["id"] for i in response.json()] == [employee.pk]
+
+    def test_the_people_directory_gives_the_account_id_the_picker_sends(self, owner, employee):
+        results = client_for(owner).get("/api/people/", {"q": "employee"}).json()["results"]
+        assert [person["user_id"] for person in results] == [employee.pk]
+
     def test_decline_invitation(self, owner, employee, private_group):
         services.invite(owner, private_group, [employee])
         invitation = Invitation.objects.get()

@@ -129,6 +129,57 @@ def test_invite_by_email_with_a_clear_error(owner_client, colleague, private_gro
     assert services.pending_invitation(colleague, private_group) is not None
 
 
+def test_invite_by_id_from_the_person_picker(owner_client, employee, colleague, private_group):
+
+    url = reverse("groups:invite", args=[private_group.slug])
+    page = owner_client.get(reverse("groups:members", args=[private_group.slug]))
+    assert b"data-person-picker" in page.content and b"person-picker.js" in page.content
+    # Both ways at once: a chosen person (their id) and a typed address.
+    response = owner_client.post(
+        url, {"user_ids": [str(employee.pk)], "emails": "colleague@example.com"}
+    )
+    assert response.status_code == 302
+    assert services.pending_invitation(employee, private_group) is not None
+    assert services.pending_invitation(colleague, private_group) is not None
+
+
+@pytest.mark.parametrize("bad", ["hidden", "unknown", "not-a-number"])
+def test_invite_by_a_hidden_or_unknown_id_is_a_form_error_and_stores_nothing(
+    owner_client, employee, colleague, private_group, bad
+):
+    from plugins.groups.models import Invitation
+
+    colleague.is_active = False  # a deactivated person: hidden to everyone
+    colleague.save()
+    value = {"hidden": str(colleague.pk), "unknown": "987654", "not-a-number": "ada"}[bad]
+    url = reverse("groups:invite", args=[private_group.slug])
+    response = owner_client.post(url, {"user_ids": [str(employee.pk), value]})
+    assert response.status_code == 400
+    form = response.context["invite_form"]
+    assert list(form.errors) == ["user_ids"]
+    assert value in form.errors["user_ids"][0]
+    html = response.content.decode()
+    assert 'aria-invalid="true"' in html and value in html
+    # The visible person chosen along with it comes back as a chip, and nobody is invited.
+    assert f'name="user_ids" value="{employee.pk}"' in html
+    assert not Invitation.objects.filter(group=private_group).exists()
+
+
+def test_invite_by_email_of_a_hidden_person_is_no_colleague(owner_client, colleague, private_group):
+    from plugins.groups.models import Invitation
+
+    colleague.is_active = False
+    colleague.save()
+    url = reverse("groups:invite", args=[private_group.slug])
+    response = owner_client.post(url, {"emails": "colleague@example.com"})
+    assert response.status_code == 400
+    assert "colleague@example.com" in response.context["invite_form"].errors["emails"][0]
+    response = owner_client.post(url, {"emails": " "})
+    assert response.status_code == 400
+    assert "emails" in response.context["invite_form"].errors
+    assert not Invitation.objects.filter(group=private_group).exists()
+
+
 def test_delete_page(owner_client, logged_in, public_group):
     url = reverse("groups:delete", args=[public_group.slug])
     assert logged_in.get(url).status_code == 403

@@ -1,5 +1,5 @@
-// Groups: the follow-closely toggle in place, and email suggestions in the invite field.
-// Without this script both work as plain forms.
+// Groups: the follow-closely toggle in place (without this script: a plain form). The
+// invitation field is the person picker (portal/js/person-picker.js).
 (function () {
   "use strict";
 
@@ -38,33 +38,4 @@
     });
   });
 
-  var list = document.querySelector("datalist[data-groups-people]");
-  var input = list && document.querySelector("input[list='" + list.id + "']");
-  if (!input) return;
-  var timer = null;
-  input.addEventListener("input", function () {
-    clearTimeout(timer);
-    var parts = input.value.split(",");
-    var word = parts[parts.length - 1].trim();
-    if (word.length < 2) return;
-    var prefix = parts.slice(0, -1).map(function (p) { return p.trim(); }).filter(Boolean);
-    timer = setTimeout(function () {
-      fetch("/api/people/?page_size=8&q=" + encodeURIComponent(word), {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin"
-      })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) {
-          list.textContent = "";
-          (data.results || []).forEach(function (person) {
-            if (!person.email) return;
-            var option = document.createElement("option");
-            option.value = prefix.concat([person.email]).join(", ");
-            option.label = person.full_name || person.email;
-            list.appendChild(option);
-          });
-        })
-        .catch(function () { list.textContent = ""; });
-    }, 200);
-  });
 })();

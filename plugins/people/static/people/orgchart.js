@@ -56,24 +56,26 @@
     var box = el("div", "orgchart__node");
     box.id = "person-" + data.id;
     box.tabIndex = -1;
+    // The markup of the avatar include (and of the design system's {% avatar %}).
+    var avatar = el("span", "avatar avatar--sm avatar--hue-" + (data.hue || 0));
+    avatar.setAttribute("aria-hidden", "true");
     if (data.photo_url) {
-      var img = el("img", "orgchart__photo");
+      var img = el("img");
       img.src = data.photo_url;
       img.alt = "";
       img.width = 40;
       img.height = 40;
-      box.appendChild(img);
+      avatar.appendChild(img);
     } else {
-      var initials = el("span", "orgchart__initials", data.initials);
-      initials.setAttribute("aria-hidden", "true");
-      box.appendChild(initials);
+      avatar.textContent = data.initials;
     }
+    box.appendChild(avatar);
     var text = el("span", "orgchart__text");
     var name = el("a", "orgchart__name", data.name);
     name.href = data.url;
     text.appendChild(name);
     if (data.job_title) text.appendChild(el("span", "orgchart__title", data.job_title));
-    if (data.department) text.appendChild(el("span", "orgchart__dept muted", data.department));
+    if (data.department) text.appendChild(el("span", "orgchart__dept", data.department));
     box.appendChild(text);
     item.appendChild(box);
     if (data.reports_count) {
@@ -131,7 +133,10 @@
   function collapse(item) {
     var button = item.querySelector(":scope > .orgchart__node > .orgchart__toggle");
     var list = item.querySelector(":scope > .orgchart__level");
-    if (list) list.hidden = true;
+    if (list) {
+      if (list.contains(document.activeElement)) focusBox(boxOf(item));
+      list.hidden = true;
+    }
     if (button) button.setAttribute("aria-expanded", "false");
   }
 
@@ -145,22 +150,85 @@
 
   /* ---- Zoom and pan ------------------------------------------------------------ */
 
+  /* The stage is moved with a transform inside the canvas (overflow hidden): positions are
+   * computed from the layout (offsetLeft/Top, which transforms do not change), never from
+   * on-screen rectangles that a running transition would make stale. */
+
   var zoomGroup = document.querySelector("[data-orgchart-zoom]");
   var zoomLevel = document.querySelector("[data-zoom-level]");
+  var help = document.querySelector("[data-orgchart-help]");
+
+  /* Where ``node`` sits in the stage, unscaled. */
+  function layoutOf(node) {
+    var x = 0;
+    var y = 0;
+    var current = node;
+    while (current && current !== stage) {
+      x += current.offsetLeft;
+      y += current.offsetTop;
+      current = current.offsetParent;
+    }
+    return { x: x, y: y, width: node.offsetWidth, height: node.offsetHeight };
+  }
+
+  /* Keep part of the chart in the window, however far it is dragged. */
+  function clamp() {
+    var width = canvas.clientWidth;
+    var height = canvas.clientHeight;
+    var stageWidth = stage.offsetWidth * view.scale;
+    var stageHeight = stage.offsetHeight * view.scale;
+    view.x = Math.min(width / 2, Math.max(Math.min(0, width - stageWidth) - width / 2, view.x));
+    view.y = Math.min(height / 2, Math.max(Math.min(0, height - stageHeight) - height / 2, view.y));
+  }
 
   function apply() {
+    clamp();
     stage.style.transform =
-      "translate(" + view.x + "px, " + view.y + "px) scale(" + view.scale + ")";
+      "translate(" + Math.round(view.x) + "px, " + Math.round(view.y) + "px) scale(" + view.scale + ")";
     zoomLevel.textContent = Math.round(view.scale * 100) + "%";
     canvas.dataset.scale = view.scale.toFixed(2);
   }
 
-  function zoom(factor) {
-    view.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.scale * factor));
+  /* Zoom by ``factor`` keeping the point (x, y) of the canvas (default: its middle) still. */
+  function zoom(factor, x, y) {
+    var scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, view.scale * factor));
+    if (x === undefined) { x = canvas.clientWidth / 2; y = canvas.clientHeight / 2; }
+    view.x = x - (x - view.x) * (scale / view.scale);
+    view.y = y - (y - view.y) * (scale / view.scale);
+    view.scale = scale;
     apply();
   }
 
+  /* The first view: the top of the chart, its first person in the middle. */
+  function home() {
+    view = { scale: 1, x: 0, y: 0 };
+    var first = stage.querySelector(".orgchart__node");
+    if (first) {
+      var box = layoutOf(first);
+      view.x = canvas.clientWidth / 2 - (box.x + box.width / 2);
+    }
+    apply();
+  }
+
+  /* Bring a person's box into the middle of the canvas. */
+  function centre(box) {
+    var rect = layoutOf(box);
+    view.x = canvas.clientWidth / 2 - view.scale * (rect.x + rect.width / 2);
+    view.y = canvas.clientHeight / 2 - view.scale * (rect.y + rect.height / 2);
+    apply();
+  }
+
+  function inView(box) {
+    var rect = layoutOf(box);
+    var left = view.x + view.scale * rect.x;
+    var top = view.y + view.scale * rect.y;
+    return left >= 0 && top >= 0 &&
+      left + view.scale * rect.width <= canvas.clientWidth &&
+      top + view.scale * rect.height <= canvas.clientHeight;
+  }
+
   zoomGroup.hidden = false;
+  help.hidden = false;
   canvas.classList.add("orgchart-canvas--interactive");
   zoomGroup.addEventListener("click", function (event) {
     var button = event.target.closest("[data-zoom]");
@@ -168,13 +236,23 @@
     var action = button.dataset.zoom;
     if (action === "in") zoom(1.2);
     else if (action === "out") zoom(1 / 1.2);
-    else { view = { scale: 1, x: 0, y: 0 }; apply(); }
+    else home();
   });
 
+  /* The wheel (or a touchpad) moves the chart; with Ctrl it zooms where the pointer is. */
   canvas.addEventListener("wheel", function (event) {
-    if (!event.ctrlKey) return;
     event.preventDefault();
-    zoom(event.deltaY < 0 ? 1.1 : 1 / 1.1);
+    var area = canvas.getBoundingClientRect();
+    if (event.ctrlKey) {
+      zoom(event.deltaY < 0 ? 1.1 : 1 / 1.1, event.clientX - area.left, event.clientY - area.top);
+      return;
+    }
+    var unit = event.deltaMode === 1 ? 16 : event.deltaMode === 2 ? canvas.clientHeight : 1;
+    var dx = event.shiftKey && !event.deltaX ? event.deltaY : event.deltaX;
+    var dy = event.shiftKey && !event.deltaX ? 0 : event.deltaY;
+    view.x -= dx * unit;
+    view.y -= dy * unit;
+    apply();
   }, { passive: false });
 
   var drag = null;
@@ -198,6 +276,25 @@
   canvas.addEventListener("pointerup", endDrag);
   canvas.addEventListener("pointercancel", endDrag);
 
+  /* The canvas hides its overflow, but the browser still scrolls it to show a focused link
+   * out of sight: that scroll is moved into the transform at once (no transition), so the
+   * chart stays where the browser put it and the positions computed from the layout hold. */
+  function absorbScroll() {
+    if (!canvas.scrollLeft && !canvas.scrollTop) return;
+    view.x -= canvas.scrollLeft;
+    view.y -= canvas.scrollTop;
+    canvas.scrollLeft = 0;
+    canvas.scrollTop = 0;
+    canvas.classList.add("orgchart-canvas--instant");
+    apply();
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(function () {
+        canvas.classList.remove("orgchart-canvas--instant");
+      });
+    });
+  }
+  canvas.addEventListener("scroll", absorbScroll);
+
   var STEP = 40;
   var MOVES = { ArrowLeft: [STEP, 0], ArrowRight: [-STEP, 0], ArrowUp: [0, STEP], ArrowDown: [0, -STEP] };
   canvas.addEventListener("keydown", function (event) {
@@ -216,25 +313,77 @@
     }
   });
 
-  /* Bring a node into the middle of the canvas. */
-  function centre(box) {
-    var area = canvas.getBoundingClientRect();
-    var rect = box.getBoundingClientRect();
-    view.x += area.left + area.width / 2 - (rect.left + rect.width / 2);
-    view.y += area.top + area.height / 3 - (rect.top + rect.height / 2);
-    apply();
+  /* Tabbing onto a box, or onto its link or button, that is out of sight brings it back.
+   * Not a click: moving the chart between the press and the release would lose it. */
+  var pressedAt = 0;
+  canvas.addEventListener("pointerdown", function () { pressedAt = Date.now(); }, true);
+  stage.addEventListener("focusin", function (event) {
+    absorbScroll();
+    var box = event.target.closest(".orgchart__node");
+    if (!box) return;
+    rove(box);
+    if (!drag && Date.now() - pressedAt > 800 && !inView(box)) centre(box);
+  });
+
+  /* ---- Moving between people with the keyboard ------------------------------------ */
+
+  /* One box at a time is in the tab order (a roving tabindex): the last one visited. */
+  function rove(box) {
+    stage.querySelectorAll('.orgchart__node[tabindex="0"]').forEach(function (other) {
+      if (other !== box) other.tabIndex = -1;
+    });
+    box.tabIndex = 0;
   }
 
-  /* Tabbing onto a node's button that the zoom or the panning put out of sight brings
-   * that node back into view. */
-  stage.addEventListener("focusin", function (event) {
+  function boxOf(item) {
+    return item ? item.querySelector(":scope > .orgchart__node") : null;
+  }
+
+  function focusBox(box) {
+    if (!box) return;
+    rove(box);
+    box.focus({ preventScroll: true });
+    if (!inView(box)) centre(box);
+  }
+
+  function visibleChildren(item) {
+    var list = item.querySelector(":scope > .orgchart__level");
+    if (!list || list.hidden) return [];
+    return Array.prototype.slice.call(list.children);
+  }
+
+  function isExpanded(item) {
+    var button = item.querySelector(":scope > .orgchart__node > .orgchart__toggle");
+    return button && button.getAttribute("aria-expanded") === "true";
+  }
+
+  stage.addEventListener("keydown", function (event) {
     var box = event.target.closest(".orgchart__node");
-    if (!box || drag) return;
-    var area = canvas.getBoundingClientRect();
-    var rect = box.getBoundingClientRect();
-    var outside = rect.left < area.left || rect.right > area.right ||
-      rect.top < area.top || rect.bottom > area.bottom;
-    if (outside) centre(box);
+    if (!box || event.altKey || event.ctrlKey || event.metaKey) return;
+    var item = box.parentElement;
+    var siblings = Array.prototype.slice.call(item.parentElement.children);
+    var index = siblings.indexOf(item);
+    var key = event.key;
+    if (key === "Enter" && event.target === box) {
+      event.preventDefault();
+      window.location.href = box.querySelector(".orgchart__name").href;
+    } else if (key === "ArrowDown") {
+      event.preventDefault();
+      var button = item.querySelector(":scope > .orgchart__node > .orgchart__toggle");
+      if (!button) return;
+      (isExpanded(item) ? Promise.resolve() : expand(item)).then(function () {
+        focusBox(boxOf(visibleChildren(item)[0]));
+      });
+    } else if (key === "ArrowUp") {
+      event.preventDefault();
+      focusBox(boxOf(item.parentElement.closest(".orgchart__item")));
+    } else if (key === "ArrowLeft" || key === "ArrowRight") {
+      event.preventDefault();
+      focusBox(boxOf(siblings[index + (key === "ArrowLeft" ? -1 : 1)]));
+    } else if (key === "Home" || key === "End") {
+      event.preventDefault();
+      focusBox(boxOf(key === "Home" ? siblings[0] : siblings[siblings.length - 1]));
+    }
   });
 
   /* ---- Search, departments and jumping to a person ------------------------------ */
@@ -293,12 +442,20 @@
         stage.querySelectorAll(".orgchart__node--highlight").forEach(function (box) {
           box.classList.remove("orgchart__node--highlight");
         });
-        var box = item.querySelector(".orgchart__node");
+        stage.querySelectorAll(".orgchart__node[aria-current]").forEach(function (box) {
+          box.removeAttribute("aria-current");
+        });
+        var box = boxOf(item);
         box.classList.add("orgchart__node--highlight");
         box.setAttribute("aria-current", "true");
         centre(box);
+        rove(box);
         box.focus({ preventScroll: true });
-        canvas.scrollIntoView({ block: "nearest" });
+        // The box is now in the middle of the canvas: bring the canvas into the page's view.
+        var area = canvas.getBoundingClientRect();
+        if (area.top < 0 || area.bottom > window.innerHeight) {
+          canvas.scrollIntoView({ block: area.height > window.innerHeight ? "center" : "nearest" });
+        }
       });
     }).catch(function () {
       announce(strings.error);
@@ -356,7 +513,9 @@
   departmentSelect.addEventListener("change", showDepartment);
 
   upgradeLazyLinks(stage);
-  apply();
+  home();
+  var first = stage.querySelector(".orgchart__node");
+  if (first) first.tabIndex = 0;
   var target = window.location.hash.match(/^#person-(\d+)$/);
   if (target) jumpTo(target[1]);
 })();
