@@ -17,8 +17,23 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-#: How many colours ``avatar--hue-N`` has in portal.css (all keep 4.5:1 with white).
-HUES = 12
+#: The colours of ``avatar--hue-N`` in portal.css, in order (all keep 4.5:1 with white
+#: initials): for what draws an avatar outside a page (a generated SVG photo).
+COLOURS = (
+    "#1f5f8b",
+    "#7a3e9d",
+    "#2e7d32",
+    "#a33b20",
+    "#00695c",
+    "#5d4037",
+    "#3949ab",
+    "#ad1457",
+    "#455a64",
+    "#6d4c00",
+    "#00838f",
+    "#8e24aa",
+)
+HUES = len(COLOURS)
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,10 @@ def initials(user) -> str:
         fallback = (getattr(user, "email", "") or str(user or "")).strip()
         letters = [fallback[0]] if fallback else []
     return "".join(letters).upper()[:2] or "?"
+
+
+def colour(user) -> str:
+    return COLOURS[hue(user)]
 
 
 def hue(user) -> int:

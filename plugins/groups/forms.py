@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plugins.groups import services
 from plugins.groups.models import Group
+from portal import avatars
 
 
 class GroupForm(forms.Form):
@@ -185,24 +186,16 @@ class InviteForm(forms.Form):
             cleaned["people"] = list(people.values())
         return cleaned
 
-    def chosen_people(self) -> list[dict]:
+    def chosen_people(self) -> list:
         """The people chosen in the picker whom the inviter may see, to show them again as
         chips when the form comes back with an error (ids refused are left out)."""
         if not self.is_bound:
             return []
         values = self.data.getlist("user_ids") if hasattr(self.data, "getlist") else []
         ids = [int(v) for v in values if str(v).isdigit() and len(str(v)) <= 18]
-        found = self._visible_people().in_bulk(ids) if ids else {}
-        return [
-            {
-                "id": user.pk,
-                "name": user.get_full_name() or user.email,
-                "initials": "".join(p[:1] for p in (user.first_name, user.last_name) if p).upper()
-                or user.email[:1].upper(),
-                "hue": (user.pk * 7919) % 10,
-            }
-            for user in (found[pk] for pk in dict.fromkeys(ids) if pk in found)
-        ]
+        people = self._visible_people().select_related(*avatars.related())
+        found = people.in_bulk(ids) if ids else {}
+        return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
     def picker_errors(self) -> list[str]:
         return [*self.errors.get("user_ids", []), *self.errors.get("emails", [])]

@@ -34,7 +34,7 @@ class PersonNodeSerializer(serializers.Serializer):
     photo_url = serializers.SerializerMethodField()
     initials = serializers.CharField()
     hue = serializers.IntegerField(
-        help_text=_("The colour of the initials, 0-9: the avatar's class avatar--hue-<hue>.")
+        help_text=_("The colour of the initials, 0-11: the avatar's class avatar--hue-<hue>.")
     )
     url = serializers.SerializerMethodField(help_text=_("The person's profile page."))
     reports_count = serializers.IntegerField(

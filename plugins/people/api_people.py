@@ -25,6 +25,7 @@ from plugins.people.forms import DirectoryForm, validate_photo, visible_profiles
 from plugins.people.models import Profile
 from plugins.people.services import ensure_profile
 from plugins.people.views import can_see_completeness, department_names, unit_trail
+from portal import avatars as core_avatars
 from portal import files
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
 from portal.api.schema import error_response
@@ -45,6 +46,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
     last_name = serializers.CharField(source="user.last_name", read_only=True)
     full_name = serializers.SerializerMethodField()
     photo_url = serializers.SerializerMethodField()
+    hue = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -57,12 +59,17 @@ class PersonRefSerializer(serializers.ModelSerializer):
             "full_name",
             "job_title",
             "photo_url",
+            "hue",
             "url",
         ]
         read_only_fields = fields
 
     def get_full_name(self, profile) -> str:
         return profile.user.get_full_name() or profile.user.email
+
+    def get_hue(self, profile) -> int:
+        """The colour of the person's initials (0-11): the class ``avatar--hue-<hue>``."""
+        return core_avatars.hue(profile.user)
 
     def get_photo_url(self, profile) -> str:
         return avatars.photo_url(profile)

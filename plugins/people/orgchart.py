@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from plugins.people import avatars
 from plugins.people.models import Profile
+from portal import avatars as core_avatars
 
 
 class ManagerCycleError(ValueError):
@@ -149,7 +149,7 @@ class Node:
     @property
     def hue(self) -> int:
         """The colour of the person's initials: ``avatar--hue-<hue>``."""
-        return avatars.hue_for(self.profile.pk)
+        return core_avatars.hue(self.profile.user)
 
     @property
     def sort_key(self) -> tuple[str, str, int]:

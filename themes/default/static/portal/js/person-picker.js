@@ -30,7 +30,7 @@
   }
 
   function avatar(person, size) {
-    var span = el("span", "avatar avatar--" + size + " avatar--hue-" + ((person.id * 7919) % 10));
+    var span = el("span", "avatar avatar--" + size + " avatar--hue-" + (person.hue || 0));
     span.setAttribute("aria-hidden", "true");
     if (person.photo_url) {
       var img = el("img");
