@@ -65,7 +65,7 @@ BARE_PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="description" content="A bare page: the baseline of the front-end benchmark.">
-<title>Bare page</title></head>
+<link rel="icon" href="data:,"><title>Bare page</title></head>
 <body><main><h1>Bare page</h1><p>The baseline: no style sheet, no script.</p></main></body>
 </html>
 """
@@ -86,6 +86,7 @@ class PageResult:
     scores: dict = field(default_factory=dict)
     losses: dict = field(default_factory=dict)  # category -> ["audit-id (score)", ...]
     files: list = field(default_factory=list)  # (url, raw bytes, gzip bytes)
+    console: list = field(default_factory=list)  # the errors in the browser's console
     error: str = ""
 
     @property
@@ -185,6 +186,14 @@ def run_lighthouse(binary: Path, chrome: str, url: str, headers: dict, workdir: 
     if data.get("runtimeError"):
         raise Unavailable(f"Lighthouse on {url}: {data['runtimeError'].get('message')}")
     return data
+
+
+def console_errors(report: dict) -> list[str]:
+    items = report.get("audits", {}).get("errors-in-console", {}).get("details", {})
+    return [
+        f"{item.get('source', '')}: {item.get('description', '')[:160]}"
+        for item in items.get("items", [])
+    ]
 
 
 def scores_of(report: dict) -> tuple[dict, dict]:
@@ -421,6 +430,8 @@ def print_results(results: list[PageResult], bare: PageResult) -> None:
         for category in CATEGORIES:
             if result.losses.get(category):
                 print(f"  {category} lost points on: {', '.join(result.losses[category][:6])}")
+        for line in result.console[:5]:
+            print(f"  console error: {line}")
         for url, raw, gz in sorted(result.files, key=lambda f: -f[2]):
             print(f"    {gz / 1000:6.1f} kB gzip ({raw / 1000:6.1f} kB)  {url}")
     print()
@@ -474,6 +485,7 @@ def run(ctx: Context) -> bool:
             if "/account/login/" in final:
                 raise Broken(f"Lighthouse was sent to the login page from {result.path}")
             result.scores, result.losses = scores_of(report)
+            result.console = console_errors(report)
     except Unavailable as reason:
         print(f"SKIPPED: Lighthouse did not run to the end: {reason}")
         print()
