@@ -305,15 +305,20 @@ class DemoPortal:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def get(self, path: str) -> tuple[int, bytes]:
-        """GET a path of the portal (with the session, once logged in); (status, body),
-        status 0 when nothing answers."""
+        """GET a path of the portal (with the session, once logged in), following
+        redirects; (status, body), status 0 when nothing answers."""
+        return self.fetch(path)[:2]
+
+    def fetch(self, path: str) -> tuple[int, bytes, str]:
+        """(status, body, the path redirects ended on)."""
         try:
             with self.opener.open(self.base + path, timeout=60) as response:
-                return response.status, response.read()
+                final = response.geturl().removeprefix(self.base)
+                return response.status, response.read(), final
         except urllib.error.HTTPError as error:
-            return error.code, error.read()
+            return error.code, error.read(), path
         except OSError:
-            return 0, b""
+            return 0, b"", path
 
     def log_in(self, email: str, password: str) -> str:
         """Log in through the form; returns the Cookie header of the session."""
@@ -468,10 +473,11 @@ def run(ctx: Context) -> bool:
         )
         results = []
         for label, path in pages:
-            status, body = portal.get(path)
-            if status != 200:
-                raise Broken(f"{path} answered {status}")
-            results.append(PageResult(label, path, files=portal.weigh(body, portal.base + path)))
+            # Lighthouse gets the page redirects end on (a profile's link redirects).
+            status, body, final = portal.fetch(path)
+            if status != 200 or final.startswith("/account/login/"):
+                raise Broken(f"{path} answered {status} at {final}")
+            results.append(PageResult(label, final, files=portal.weigh(body, portal.base + final)))
         with bare_server(workdir) as bare_url:
             bare = PageResult("bare page", bare_url)
             bare.scores, bare.losses = scores_of(
@@ -483,7 +489,7 @@ def run(ctx: Context) -> bool:
             )
             final = report.get("finalDisplayedUrl") or report.get("finalUrl") or ""
             if "/account/login/" in final:
-                raise Broken(f"Lighthouse was sent to the login page from {result.path}")
+                raise Broken(f"Lighthouse was sent to {final} from {result.path}")
             result.scores, result.losses = scores_of(report)
             result.console = console_errors(report)
     except Unavailable as reason:
