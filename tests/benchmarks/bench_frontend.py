@@ -60,6 +60,7 @@ TARGET_WEIGHT_KB = 150.0
 GZIP_LEVEL = 6
 SERVER_START_SECONDS = 60
 LIGHTHOUSE_SECONDS = 240
+ATTEMPTS = 3
 
 BARE_PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -149,7 +150,20 @@ def lighthouse_version(binary: Path) -> str:
 
 
 def run_lighthouse(binary: Path, chrome: str, url: str, headers: dict, workdir: Path) -> dict:
-    """Lighthouse's JSON report of ``url`` (raises Unavailable when it does not run)."""
+    """Lighthouse's JSON report of ``url``, tried again when Lighthouse itself fails (its
+    trace recording is flaky on a loaded machine: NO_NAVSTART, NO_FCP...); raises
+    Unavailable after ATTEMPTS failures."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _run_lighthouse_once(binary, chrome, url, headers, workdir)
+        except Unavailable as reason:
+            if attempt == ATTEMPTS:
+                raise
+            print(f"  (Lighthouse failed on {url}, trying again: {reason})", flush=True)
+    raise AssertionError("unreachable")
+
+
+def _run_lighthouse_once(binary: Path, chrome: str, url: str, headers: dict, workdir: Path) -> dict:
     stem = workdir / f"lh-{abs(hash(url))}"
     headers_file = stem.with_suffix(".headers.json")
     headers_file.write_text(json.dumps(headers))
