@@ -8,7 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import files
-from portal.core import styleguide, views
+from portal.core import styleguide, views, webapp
 from portal.plugins import plugin_submodules
 
 
@@ -21,6 +21,10 @@ def plugin_urlpatterns():
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
+    # The installable app: manifest, service worker (scope "/"), offline page.
+    path("manifest.webmanifest", webapp.manifest, name="webmanifest"),
+    path("sw.js", webapp.service_worker, name="service-worker"),
+    path("offline/", webapp.offline, name="offline"),
     path("account/", include("portal.accounts.urls")),
     path("api/", include("portal.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
