@@ -60,6 +60,16 @@ class Command(BaseCommand):
             % counts
         )
         if not plan.is_valid:
+            if options["dry_run"]:
+                # What the valid rows would do, then the invalid ones (listed above).
+                self.stdout.write(_("Dry run, nothing written: %(summary)s") % {"summary": summary})
+                raise CommandError(
+                    _(
+                        "Fix the %(invalid)s invalid rows: nothing is imported until every "
+                        "row is valid."
+                    )
+                    % counts
+                )
             raise CommandError(_("Nothing imported: %(summary)s") % {"summary": summary})
         if options["dry_run"]:
             self.stdout.write(_("Dry run, nothing written: %(summary)s") % {"summary": summary})
