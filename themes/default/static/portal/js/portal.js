@@ -40,9 +40,18 @@
       if (!response.ok) { throw new Error("bookmark failed"); }
       return response.json();
     }).then(function (data) {
-      // The name stays "Bookmark"; its state is aria-pressed (and the star).
-      button.setAttribute("aria-pressed", data.bookmarked ? "true" : "false");
-      form.querySelector(".bookmark-toggle__icon").textContent = data.bookmarked ? "★" : "☆";
+      // The state is aria-pressed, the star and the words ("Bookmark" / "Saved").
+      var saved = !!data.bookmarked;
+      button.setAttribute("aria-pressed", saved ? "true" : "false");
+      form.querySelector(".bookmark-toggle__icon").textContent = saved ? "★" : "☆";
+      var unsavedLabel = form.querySelector("[data-bookmark-unsaved]");
+      var savedLabel = form.querySelector("[data-bookmark-saved]");
+      if (unsavedLabel && savedLabel) {
+        unsavedLabel.hidden = saved;
+        savedLabel.hidden = !saved;
+      }
+      var title = button.getAttribute(saved ? "data-title-saved" : "data-title-unsaved");
+      if (title) { button.setAttribute("title", title); }
     }).catch(function () {
       form.submit();
     }).finally(function () {
