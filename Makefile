@@ -21,16 +21,21 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(DEV) $(PY) manage.py migrate --noinput
-	$(DEV) $(PY) manage.py load_demo
-	@echo "The portal is at http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
+	@# Quiet and clear: the migrations in one line, the demo in a few labelled lines, then
+	@# the address and the demo logins once the server really answers (portal_ready).
+	@echo "Preparing the database..."
+	@$(DEV) $(PY) manage.py migrate --noinput -v0
+	@$(DEV) $(PY) manage.py load_demo --no-logins
 	@# Served without DEBUG, as in production; PORTAL_DEBUG=1 make run shows Django's debug pages.
 	@if [ "$${PORTAL_DEBUG:-}" = 1 ]; then echo "DEBUG is on (PORTAL_DEBUG=1): never expose this server."; fi
+	@echo "Starting the server (stop it with Ctrl+C)..."
 	@# Scheduled publishing: publish and unpublish pages whose time has come, every minute.
-	@# The loop stops by itself once the server (which takes over the shell's PID) is gone.
-	$(DEV) sh -c 'server=$$$$; \
+	@# Both background loops stop by themselves once the server (which takes over the
+	@# shell's PID) is gone.
+	@$(DEV) sh -c 'server=$$$$; \
 	  (while sleep 60 && kill -0 $$server 2>/dev/null; do \
 	    $(PY) manage.py publish_scheduled >/dev/null 2>&1; done) & \
+	  $(PY) manage.py portal_ready --host $(HOST) --port $(PORT) --pid $$server & \
 	  exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application'
 
 

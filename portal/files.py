@@ -147,8 +147,21 @@ def _without_metadata(image: Image.Image) -> Image.Image:
     return image
 
 
-def _encode_still(image: Image.Image, fmt: str) -> Image.Image:
+def centred_square(image: Image.Image) -> Image.Image:
+    """The largest centred square of ``image`` (a profile photo is shown square: the
+    rest of a landscape or portrait picture would be stretched)."""
+    side = min(image.width, image.height)
+    if image.width == image.height:
+        return image
+    left, top = (image.width - side) // 2, (image.height - side) // 2
+    return image.crop((left, top, left + side, top + side))
+
+
+def _encode_still(image: Image.Image, fmt: str, square: bool = False) -> Image.Image:
+    # Upright first (EXIF orientation), so the square is cut from what people see.
     image = ImageOps.exif_transpose(image)
+    if square:
+        image = centred_square(image)
     if fmt == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
@@ -160,9 +173,10 @@ def _encode_still(image: Image.Image, fmt: str) -> Image.Image:
     return _without_metadata(image)
 
 
-def reencode_image(upload, formats) -> CleanImage:
+def reencode_image(upload, formats, *, square: bool = False) -> CleanImage:
     """``upload`` re-encoded in its own format, if that format is one of ``formats``
-    (Pillow's names). Raises :class:`ImageRefused`."""
+    (Pillow's names); ``square`` keeps its centred square only (an animation's frames
+    too). Raises :class:`ImageRefused`."""
     fmt = image_format(upload)
     if fmt not in formats or fmt not in IMAGE_TYPES:
         raise ImageRefused("invalid")
@@ -179,7 +193,9 @@ def reencode_image(upload, formats) -> CleanImage:
                 options["quality"] = 90
             if frames > 1:
                 sequence = [
-                    _without_metadata(frame.convert("RGBA"))
+                    _without_metadata(
+                        centred_square(frame.convert("RGBA")) if square else frame.convert("RGBA")
+                    )
                     for frame in ImageSequence.Iterator(image)
                 ]
                 options.update(
@@ -192,10 +208,10 @@ def reencode_image(upload, formats) -> CleanImage:
                 first = sequence[0]
             else:
                 image.load()
-                first = _encode_still(image, fmt)
+                first = _encode_still(image, fmt, square)
             first.save(output, **options)
             width, height = image.width, image.height
-            if frames == 1:
+            if frames == 1 or square:
                 width, height = first.width, first.height
     except ImageRefused:
         raise
@@ -214,12 +230,14 @@ def clean_image(
     invalid_message,
     too_large_message,
     field: str | None = None,
+    square: bool = False,
 ) -> CleanImage:
     """The checked, re-encoded image of an upload site (a cover, a photo...).
 
     Refuses files over ``max_bytes``, files that are not images of ``formats`` and images
     with too many pixels, with ``ValidationError`` naming ``field`` (or a plain one when
-    ``field`` is None, for a form's ``clean_<field>``). An already clean image is
+    ``field`` is None, for a form's ``clean_<field>``); ``square``: cropped to its
+    centred square (profile photos). An already clean image is
     returned as is, so a form and the service behind it may both call this."""
     if isinstance(upload, CleanImage):
         return upload
@@ -229,7 +247,7 @@ def clean_image(
         message, code = too_large_message, "file_too_large"
     else:
         try:
-            return reencode_image(upload, formats)
+            return reencode_image(upload, formats, square=square)
         except ImageRefused as refusal:
             if refusal.reason == "pixels":
                 message = _("The image is too large: at most %(pixels)d million pixels.") % {

@@ -200,6 +200,19 @@ def _page_tags(page) -> list[str]:
     return sorted(tag.name for tag in page.tags.all())
 
 
+def _distinct(parts: list[str]) -> list[str]:
+    """The non-empty parts, each once: a news item's body often opens with its summary,
+    and a snippet must not show the same sentence twice."""
+    seen: set[str] = set()
+    kept = []
+    for part in parts:
+        normal = " ".join(part.split())
+        if normal and normal.casefold() not in seen:
+            seen.add(normal.casefold())
+            kept.append(normal)
+    return kept
+
+
 def page_document(page) -> dict:
     body: list[str] = []
     for search_field in page.get_search_fields():
@@ -211,7 +224,7 @@ def page_document(page) -> dict:
     language = getattr(getattr(page, "locale", None), "language_code", "") or "fr"
     return {
         "title": page.title,
-        "body": "\n".join(part for part in body if part),
+        "body": "\n".join(_distinct(body)),
         "author": (author.get_full_name() or str(author)) if author is not None else "",
         "date": _page_date(page),
         "tags": _page_tags(page),

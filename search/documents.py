@@ -43,6 +43,9 @@ class Document:
     tokens: frozenset[str] = frozenset()
     #: "fr" or "en": the language the text is analysed in first (both are indexed).
     language: str = "fr"
+    #: False when the title only names where the object is (a comment shows its post's
+    #: title): shown with the hit, never matched, so a comment is found by its own words.
+    match_title: bool = True
 
     @property
     def uid(self) -> tuple[str, str]:
@@ -85,6 +88,7 @@ def build(searchable, obj) -> Document | None:
         date=data.get("date"),
         tokens=tokens,
         language=data.get("language") or "fr",
+        match_title=data.get("match_title", True),
     )
 
 

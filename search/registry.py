@@ -12,9 +12,11 @@ A declaration is a few lines::
              watch={Comment: lambda comment: [comment.post]})
 
 ``to_document(obj)`` returns a dict with ``title``, ``body``, ``author``, ``date``,
-``tags``, ``url`` (and optionally ``language``, and ``reader_languages`` for content in
-several language versions: see :mod:`search.documents`). Who may find the object is *not*
-the plugin's to say: the indexer asks the visibility policy (``tokens_for_object``).
+``tags``, ``url`` (and optionally ``language``, ``reader_languages`` for content in
+several language versions: see :mod:`search.documents`, and ``match_title: False`` when the
+title only names the object the content belongs to: shown with the hit, never matched).
+Who may find the object is *not* the plugin's to say: the indexer asks the visibility
+policy (``tokens_for_object``).
 """
 
 from __future__ import annotations

@@ -55,3 +55,42 @@ def test_the_demo_content_is_in_english_and_in_french(home_page, client):
     assert "Notre nouveau bureau de Lyon ouvre lundi" in html
     assert "Our new office in Lyon opens on Monday" not in html
     assert "Usage charter" in client.get("/").content.decode()
+
+
+def test_the_first_load_prints_a_few_labelled_lines_and_no_progress_bar(home_page):
+    """`make run`'s first start: labelled lines, no bare progress bar, no logins (printed
+    by portal_ready once the server answers)."""
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("load_demo", "--no-logins", stdout=out, stderr=err)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Loading the demo company..."
+    assert any(line.startswith("  Org chart: ") and "new" in line for line in lines)
+    assert lines[-1].endswith("Demo data loaded.")
+    assert len(lines) <= 6
+    assert "[" not in err.getvalue() and "\r" not in out.getvalue() + err.getvalue()
+    assert "portal-demo" not in out.getvalue()
+
+
+def test_portal_ready_waits_for_the_server_then_prints_the_address_and_logins(monkeypatch):
+    import io
+
+    from portal.core.management.commands import portal_ready
+
+    attempts = []
+
+    def answers(host, port, timeout=2.0):
+        attempts.append((host, port))
+        return len(attempts) >= 3  # the server answers on the third try
+
+    monkeypatch.setattr(portal_ready, "answers", answers)
+    out = io.StringIO()
+    anywhere = "0.0.0.0"  # noqa: S104 (the address a server may be given, not bound here)
+    call_command(
+        "portal_ready", "--host", anywhere, "--port", "8123", "--interval", "0", stdout=out
+    )
+    assert attempts == [("127.0.0.1", 8123)] * 3
+    (line,) = out.getvalue().splitlines()
+    assert line.startswith("The portal is at http://0.0.0.0:8123/ — demo logins: ")
+    assert "employee@example.com (employee)" in line and "portal-demo" in line

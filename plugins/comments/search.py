@@ -19,6 +19,8 @@ def to_document(comment: Comment) -> dict:
         "date": comment.created_at,
         "tags": [],
         "type": "comment",
+        # The object's title says where the comment is; only the comment's words find it.
+        "match_title": False,
         "url": comment.get_absolute_url() if target is not None else "",
     }
     language = getattr(getattr(target, "locale", None), "language_code", None)

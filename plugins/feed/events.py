@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
@@ -32,7 +31,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from plugins.feed.models import Event, EventResponse, Post
-from portal import visibility
+from portal import links, visibility
 from portal.inputs import moment_in_range
 from portal.text import plain_text
 
@@ -267,12 +266,16 @@ def ics(post: Post, base_url: str | None = None) -> str:
     """The post's event as an iCalendar file with one VEVENT, times in UTC.
 
     ``base_url`` (``https://intranet.example.com``) makes the URL absolute; it defaults to
-    the portal's configured address.
+    the portal's configured address (:func:`portal.links.absolute_url`), never the
+    request's host.
     """
     event = post.event
-    base_url = (base_url or settings.WAGTAILADMIN_BASE_URL).rstrip("/")
-    host = base_url.split("://", 1)[-1].split("/", 1)[0] or "portal"
-    url = base_url + post.get_absolute_url()
+    if base_url:
+        base_url = base_url.rstrip("/")
+        host = base_url.split("://", 1)[-1].split("/", 1)[0] or "portal"
+        url = base_url + post.get_absolute_url()
+    else:
+        host, url = links.site_host(), links.absolute_url(post.get_absolute_url())
     description = plain_text(post.html) if post.html else ""
     if event.online_url:
         description = f"{description}\n\n{event.online_url}".strip()

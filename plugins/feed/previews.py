@@ -27,7 +27,7 @@ import requests
 from bs4 import BeautifulSoup
 from django.conf import settings
 
-from portal import visibility
+from portal import links, visibility
 
 logger = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ def internal_preview(url: str) -> Preview | None:
     if visibility.tokens_for_object(page) != {visibility.EVERYONE}:
         return None
     return Preview(
-        url=url if urlsplit(url).netloc else urljoin(settings.WAGTAILADMIN_BASE_URL, path),
+        url=url if urlsplit(url).netloc else links.absolute_url(path),
         title=page.seo_title or page.title,
         description=page.search_description or "",
         site=site.site_name or "",

@@ -39,7 +39,8 @@ MAX_REASON_LENGTH = 1000
 
 def audience_choices(user) -> list[tuple[str, str]]:
     """Where ``user`` may post: the whole company, their department and each one above it
-    (their own first), and each group they belong to."""
+    (their own first), and each group they belong to. Values are the audience tokens (the
+    API's); labels say the kind, a department and its group sharing a name."""
     if not visibility.is_active_user(user):
         return []
     choices = [(visibility.EVERYONE, str(EVERYONE_LABEL))]
@@ -48,13 +49,27 @@ def audience_choices(user) -> list[tuple[str, str]]:
         lineage = list(reversed(department.lineage_ids()))
         names = dict(Department.objects.filter(pk__in=lineage).values_list("pk", "name"))
         choices.extend(
-            (visibility.department_token(pk), names[pk]) for pk in lineage if pk in names
+            (visibility.department_token(pk), department_label(names[pk]))
+            for pk in lineage
+            if pk in names
         )
     groups_of_user = (
         Group.objects.filter(memberships__user=user).order_by("name", "pk").values("pk", "name")
     )
-    choices.extend((visibility.group_token(g["pk"]), g["name"]) for g in groups_of_user)
+    choices.extend(
+        (visibility.group_token(g["pk"]), group_label(g["name"])) for g in groups_of_user
+    )
     return choices
+
+
+def department_label(name: str) -> str:
+    """A department as an audience: "Sales · department" (its group is "Sales · group":
+    each department has a group of the same name, and a list must tell them apart)."""
+    return _("%(name)s · department") % {"name": name}
+
+
+def group_label(name: str) -> str:
+    return _("%(name)s · group") % {"name": name}
 
 
 def _check_audience(user, audience: str) -> Group | None:

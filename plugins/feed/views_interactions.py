@@ -175,8 +175,8 @@ def voters(request, pk: int, option: int):
 @require_GET
 def event_ics(request, pk: int):
     post = _visible_post(request, pk, Post.EVENT)
-    base_url = f"{request.scheme}://{request.get_host()}"
-    response = HttpResponse(events.ics(post, base_url), content_type="text/calendar; charset=utf-8")
+    # Links on the portal's configured address (events.ics), not the request's host.
+    response = HttpResponse(events.ics(post), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="event-{post.pk}.ics"'
     return response
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from plugins.notifications import services
 from plugins.notifications.models import Notification, Preference
-from portal import visibility
+from portal import links, visibility
 from portal.notifications import DIGEST, kinds
 
 
@@ -71,12 +71,11 @@ def send(digest: Digest) -> None:
     """Mail one digest and mark its notifications emailed, together: a failed send leaves
     them to the next run."""
     user = digest.user
-    base_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
         items = [
             {
                 "message": services.message(n),
-                "url": base_url + reverse("notifications:open", args=[n.pk]),
+                "url": links.absolute_url(reverse("notifications:open", args=[n.pk])),
                 "when": n.updated_at,
             }
             for n in digest.notifications
@@ -85,8 +84,8 @@ def send(digest: Digest) -> None:
             "user": user,
             "items": items,
             "site_name": settings.WAGTAIL_SITE_NAME,
-            "list_url": base_url + reverse("notifications:list"),
-            "preferences_url": base_url + reverse("notifications:preferences"),
+            "list_url": links.absolute_url(reverse("notifications:list")),
+            "preferences_url": links.absolute_url(reverse("notifications:preferences")),
         }
         subject = _("Your notifications on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
         text = render_to_string("notifications/email/digest.txt", context)

@@ -23,7 +23,8 @@ NEW_ARRIVAL_DAYS = 90
 
 
 def validate_photo(upload) -> files.CleanImage:
-    """``upload`` re-encoded under a safe name (:func:`portal.files.clean_image`); raises
+    """``upload`` re-encoded under a safe name (:func:`portal.files.clean_image`), cropped
+    to its centred square, upright (EXIF orientation applied first); raises
     ``ValidationError`` unless it is a JPEG, PNG or WebP of 5 MB at most."""
     return files.clean_image(
         upload,
@@ -31,6 +32,8 @@ def validate_photo(upload) -> files.CleanImage:
         max_bytes=MAX_PHOTO_BYTES,
         invalid_message=_("The photo must be a JPEG, PNG or WebP image."),
         too_large_message=_("The photo must be 5 MB or smaller."),
+        # Shown square everywhere (profile, cards, org chart): cropped, never stretched.
+        square=True,
     )
 
 
@@ -135,7 +138,10 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = list(Profile.SELF_FIELDS)
         widgets = {
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+            "photo": forms.ClearableFileInput(
+                # photo-preview.js shows the chosen file, square, in the form's picture.
+                attrs={"accept": "image/jpeg,image/png,image/webp", "data-photo-input": ""}
+            ),
             "bio": forms.Textarea(attrs={"rows": 5}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
         }

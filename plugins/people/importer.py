@@ -427,6 +427,7 @@ def plan_import(dataset: tablib.Dataset, deactivate_missing: bool = False) -> Pl
     file_emails = {
         item.values["email"]: item.values["employee_id"] for item in rows if item.values["email"]
     }
+    manager_key = _manager_resolver(file_ids, file_emails, by_eid, by_email)
     for item in rows:
         values = item.values
         problems = errors[item.row]
@@ -449,12 +450,24 @@ def plan_import(dataset: tablib.Dataset, deactivate_missing: bool = False) -> Pl
         else:
             item.user = users_without_profile.get(values["email"])
         manager_id = values.get("manager_employee_id", "")
+        if manager_id:
+            # The manager's employee ID as the file or the portal spells it ("e042" or
+            # their email address find E042), so the plan and the writes use one key.
+            manager_id = values["manager_employee_id"] = manager_key(manager_id)
         if manager_id and manager_id not in file_ids:
-            known = manager_id in by_eid and (
-                not deactivate_missing and by_eid[manager_id].user.is_active
-            )
-            if not known:
+            existing = by_eid.get(manager_id)
+            if existing is None:
                 problems.append(_("unknown manager: %(id)s") % {"id": manager_id})
+            elif not existing.user.is_active:
+                problems.append(
+                    _("manager %(id)s is deactivated in the portal") % {"id": manager_id}
+                )
+            elif deactivate_missing:
+                # In the portal, but missing from the file: this import deactivates them.
+                problems.append(
+                    _("manager %(id)s is missing from the file and would be deactivated")
+                    % {"id": manager_id}
+                )
         if values.get("department"):
             item.department_key = (
                 values["department"].casefold(),
@@ -496,12 +509,14 @@ def plan_import(dataset: tablib.Dataset, deactivate_missing: bool = False) -> Pl
             plan.invalid.append(RowError(item.row, errors[item.row], item.values["employee_id"]))
     plan.invalid.sort(key=lambda error: error.row)
     plan._rows = rows
-    if plan.invalid:
-        return plan
 
-    # The diff, field by field.
+    # The diff, field by field, of the valid rows: a dry run of a file with invalid rows
+    # still says what the others would create and change (nothing is written until every
+    # row is valid: apply_plan refuses).
     new_keys = []
     for item in rows:
+        if errors[item.row]:
+            continue
         key = item.department_key
         if key and key not in new_keys and departments.find(key) is None:
             new_keys.append(key)
@@ -528,6 +543,29 @@ def plan_import(dataset: tablib.Dataset, deactivate_missing: bool = False) -> Pl
                 )
                 plan._deactivate_ids.append(profile.user.pk)
     return plan
+
+
+def _manager_resolver(file_ids, file_emails, by_eid, by_email) -> Callable[[str], str]:
+    """``reference -> employee ID``: a manager cell names a manager by their employee ID
+    (exactly, or in other capitals) or by their email address, in the file or in the
+    portal; what matches nothing is returned as it is (and reported unknown)."""
+    folded = {eid.casefold(): eid for eid in by_eid}
+    folded.update({eid.casefold(): eid for eid in file_ids})
+
+    def resolve(reference: str) -> str:
+        if reference in file_ids or reference in by_eid:
+            return reference
+        if reference.casefold() in folded:
+            return folded[reference.casefold()]
+        email = reference.lower()
+        if file_emails.get(email):
+            return file_emails[email]
+        owner = by_email.get(email)
+        if owner is not None and owner.employee_id:
+            return owner.employee_id
+        return reference
+
+    return resolve
 
 
 def _diff(item: _Row, by_pk: dict[int, Profile], departments: _Departments) -> dict:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.db import IntegrityError, transaction
 
+from portal import links
 from portal.accounts.models import FeedToken, new_feed_key
 
 #: The paths that accept a feed token, by their ending: every personal feed uses one.
@@ -79,6 +80,7 @@ def personal_url(request, path: str) -> str:
     if key is None:
         key = token_for(request.user).key
         request._portal_feed_key = key
-    parts = urlsplit(request.build_absolute_uri(path))
+    # On the portal's configured address: feed readers keep the link (portal.links).
+    parts = urlsplit(links.absolute_url(path))
     query = "&".join(filter(None, [parts.query, urlencode({TOKEN_PARAMETER: key})]))
     return urlunsplit(parts._replace(query=query))

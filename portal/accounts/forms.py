@@ -69,3 +69,19 @@ class PasswordResetForm(BasePasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def save(self, *args, **kwargs):
+        # The link in the email is on the portal's configured address (portal.links),
+        # not on whatever host the request came through (a proxy's "localhost").
+        from urllib.parse import urlsplit
+
+        from portal import links
+
+        address = urlsplit(links.site_url())
+        kwargs["domain_override"] = address.netloc + address.path
+        kwargs["use_https"] = address.scheme == "https"
+        kwargs["extra_email_context"] = {
+            "site_name": settings.WAGTAIL_SITE_NAME,
+            **(kwargs.get("extra_email_context") or {}),
+        }
+        return super().save(*args, **kwargs)

@@ -123,6 +123,9 @@ def _row(doc: Document) -> dict:
         "url": doc.url or "",
         "language": (doc.language or "fr")[:8],
         "tokens": sorted(doc.tokens),
+        # What the full-text structures hold of the title (the ``title`` column keeps it
+        # for display): nothing when the title is not the document's to match.
+        "matched_title": clean(doc.title) if doc.match_title else "",
     }
 
 
@@ -198,7 +201,7 @@ class DatabaseBackend(SearchBackend):
                             "now": now,
                             "encoded": " ".join(encode_token(t) for t in row["tokens"]),
                             "body_head": _untagged(row["body"][:BODY_VECTOR_CHARS]),
-                            "v_title": _untagged(row["title"]),
+                            "v_title": _untagged(row["matched_title"]),
                             "v_author": _untagged(row["author"]),
                             "v_tags": _untagged(row["tags"]),
                         }
@@ -241,11 +244,11 @@ class DatabaseBackend(SearchBackend):
                         body_stem, acl) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
                     [
                         row_id,
-                        row["title"],
+                        row["matched_title"],
                         row["body"],
                         row["author"],
                         row["tags"],
-                        search_text.stems(row["title"]),
+                        search_text.stems(row["matched_title"]),
                         search_text.stems(row["body"]),
                         acl,
                     ],

@@ -113,6 +113,9 @@ class SearchDocument(DslDocument):
     tags = Text(analyzer=folded, fields={"keyword": Keyword()})
     date = Date()
     url = Keyword(index=False)
+    #: The title shown but never matched (``Document.match_title`` false: a comment shows
+    #: its post's title); ``title`` is then empty.
+    heading = Keyword(index=False)
     language = Keyword()
     #: Who may find it (visibility policy tokens): every query filters on them.
     tokens = Keyword()
@@ -205,7 +208,8 @@ def document_source(doc: Document) -> dict:
     return {
         "key": doc.key,
         "object_id": str(doc.object_id),
-        "title": _clean(doc.title),
+        "title": _clean(doc.title) if doc.match_title else "",
+        "heading": "" if doc.match_title else _clean(doc.title),
         "body": _clean(doc.body),
         "author": _clean(doc.author),
         "tags": [_clean(tag) for tag in doc.tags],
@@ -246,7 +250,7 @@ PHRASE_PREFIX_FIELDS = ["title^2", "body", "author", "tags"]
 PHRASE_FIELDS = ["title^4", "title.fr^3", "body^2", "body.fr", "author^2", "tags^2"]
 HIGHLIGHT_TITLE_FIELDS = ["title", "title.fr", "title.en", "title.prefix"]
 HIGHLIGHT_BODY_FIELDS = ["body", "body.fr", "body.en"]
-SOURCE_FIELDS = ["key", "object_id", "title", "url", "author", "date"]
+SOURCE_FIELDS = ["key", "object_id", "title", "heading", "url", "author", "date"]
 SNIPPET_SIZE = 160
 ELLIPSIS = " … "
 
@@ -452,7 +456,7 @@ def _pick(highlight: dict, fields: list[str]) -> list[str] | None:
 def hit_from(raw: dict) -> Hit:
     source = raw.get("_source") or {}
     highlight = raw.get("highlight") or {}
-    title = source.get("title") or ""
+    title = source.get("title") or source.get("heading") or ""
     title_marks = _pick(highlight, HIGHLIGHT_TITLE_FIELDS)
     title_html = highlight_html(title_marks[0]) if title_marks else escape(title)
     body_marks = _pick(highlight, HIGHLIGHT_BODY_FIELDS)

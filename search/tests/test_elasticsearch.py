@@ -86,6 +86,7 @@ def test_mapping():
         "tags",
         "date",
         "url",
+        "heading",
         "language",
         "tokens",
     }

@@ -201,3 +201,24 @@ class TestPages:
         with django_assert_max_num_queries(25):
             html = client.get(URL, {"q": "mango"}).content.decode()
         assert results_html(html).count('class="search-result"') == 20
+
+
+class TestPageSnippets:
+    def test_a_news_snippet_whose_body_repeats_its_summary_shows_it_once(
+        self, logged_in, home_page
+    ):
+        """Regression: the demo's news bodies open with their summary, and the snippet
+        showed the sentence twice."""
+        from portal.editorial.news.factories import make_news, make_news_index
+
+        summary = "The new canteen menu is out"
+        news = make_news(
+            make_news_index(home_page),
+            "Canteen reopens",
+            summary=summary,
+            body=[("paragraph", f"<p>{summary}</p>")],
+        )
+        index(news)
+        listing = results_html(logged_in.get(URL, {"q": "menu"}).content.decode())
+        assert listing.count('class="search-result"') == 1
+        assert listing.count("<mark>menu</mark>") == 1

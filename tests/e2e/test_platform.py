@@ -91,7 +91,7 @@ def test_bookmark_a_page_find_it_remove_it_switch_language_and_log_out(
     bookmark = page.get_by_role("button", name="Bookmark", exact=True)
     expect(bookmark).to_have_attribute("aria-pressed", "false")
     bookmark.click()
-    bookmarked = page.get_by_role("button", name="Bookmark", exact=True)
+    bookmarked = page.get_by_role("button", name="Saved", exact=True)
     expect(bookmarked).to_have_attribute("aria-pressed", "true")
     expect(bookmarked).to_be_enabled()
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"

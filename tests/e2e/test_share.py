@@ -60,7 +60,7 @@ def test_share_a_course_into_a_group(
     expect(page.get_by_role("heading", level=1)).to_have_text("Share")
     expect(page.get_by_role("region", name="What you share")).to_contain_text("Safety basics")
     assert_accessible(page)
-    page.get_by_label("Share with").select_option(label="Project Falcon")
+    page.get_by_label("Share with").select_option(label="Project Falcon · group")
     page.get_by_role("textbox", name="Your comment").fill("Everyone in Falcon should take this")
     page.get_by_role("button", name="Share", exact=True).click()
 

@@ -248,3 +248,82 @@ def test_editors_see_the_most_bookmarked_pages_report(client, editor, employee, 
     assert "Welcome guide" in html
     client.force_login(employee)
     assert client.get("/admin/reports/bookmarks/").status_code in (302, 403)
+
+
+# --- Posts: bookmarked through the plugin contract (the feed declares them) -----------------
+
+
+@pytest.fixture
+def feed_post(colleague):
+    from plugins.feed import services as feed
+
+    return feed.create_post(colleague, text="Our roadmap for the year")
+
+
+def _private_post(colleague):
+    from plugins.feed import services as feed
+    from plugins.groups import services as groups
+
+    group = groups.create_group(colleague, name="Falcon", privacy="private")
+    return feed.create_post(colleague, text="Falcon plans", audience=f"group:{group.pk}")
+
+
+class TestPosts:
+    def test_a_post_is_bookmarked_listed_and_gone_once_hidden_through_the_api(
+        self, employee_client, employee, colleague, feed_post
+    ):
+        response = employee_client.post(
+            "/api/bookmarks/",
+            {"target_type": "feed.post", "target_id": feed_post.pk},
+            format="json",
+        )
+        assert response.status_code == 201
+        assert response.json()["url"] == feed_post.get_absolute_url()
+        listed = employee_client.get("/api/bookmarks/?type=feed.post").json()
+        assert [b["target_id"] for b in listed["results"]] == [feed_post.pk]
+        # A post the employee may not see cannot be bookmarked, like a missing one.
+        hidden = _private_post(colleague)
+        refused = employee_client.post(
+            "/api/bookmarks/", {"target_type": "feed.post", "target_id": hidden.pk}, format="json"
+        )
+        assert refused.status_code == 400 and "target_id" in refused.json()["errors"]
+        # Once the post is hidden from them (moved to a private group), its bookmark
+        # disappears from the list (kept, in case access comes back).
+        feed_post.audience, feed_post.group = hidden.audience, hidden.group
+        feed_post.save()
+        assert employee_client.get("/api/bookmarks/").json()["count"] == 0
+        assert Bookmark.objects.filter(user=employee).count() == 1
+
+    def test_the_post_page_has_a_button_showing_the_saved_state(
+        self, logged_in, employee, feed_post
+    ):
+        url = feed_post.get_absolute_url()
+        html = logged_in.get(url).content.decode()
+        assert 'name="type" value="feed.post"' in html
+        assert 'aria-pressed="false"' in html
+        assert "data-bookmark-saved hidden>Saved</span>" in html
+        # Without scripts: the form posts, then the page comes back saying it is saved.
+        response = logged_in.post(
+            "/bookmarks/toggle/", {"type": "feed.post", "id": feed_post.pk, "next": url}
+        )
+        assert response.status_code == 302 and response["Location"] == url
+        assert services.is_bookmarked(employee, feed_post)
+        html = logged_in.get(url).content.decode()
+        assert 'aria-pressed="true"' in html and 'title="Remove bookmark"' in html
+        assert "data-bookmark-unsaved hidden>Bookmark</span>" in html
+        assert "data-bookmark-saved>Saved</span>" in html
+        # With scripts: the JSON answer gives the new state (portal.js swaps the words).
+        response = logged_in.post(
+            "/bookmarks/toggle/",
+            {"type": "feed.post", "id": feed_post.pk},
+            HTTP_ACCEPT="application/json",
+        )
+        assert response.json() == {"bookmarked": False}
+        assert 'aria-pressed="false"' in logged_in.get(url).content.decode()
+
+    def test_the_bookmarks_plugin_names_no_feed_model(self):
+        import pathlib
+
+        plugin = pathlib.Path(services.__file__).parent
+        sources = [p.read_text() for p in plugin.glob("*.py")]
+        assert not any("plugins.feed" in source for source in sources)

@@ -498,6 +498,24 @@ class TestSearchPrivacyMetrics:
         assert document["type"] == "comment"
         assert document["url"].endswith(f"#comment-{comment.pk}")
 
+    def test_a_comment_is_found_by_its_own_words_only(self, employee, colleague):
+        """Regression: a comment was found by its post's title (the database backend
+        matched the title it shows), so "budget" listed "I agree completely"."""
+        from search import query
+        from search.tests.test_api import index
+
+        budget = make_post(colleague, text="Quarterly budget review")
+        comment = services.add_comment(employee, budget, "I agree completely")
+        index(budget, comment)
+        found = query.search(employee, "budget")
+        assert [(hit.key, hit.object_id) for hit in found.hits] == [("feed.post", str(budget.pk))]
+        assert found.counts.get("comments.comment", 0) == 0
+        # Its own words find it, shown under the post's title.
+        (hit,) = query.search(employee, "agree").hits
+        assert (hit.key, hit.object_id) == ("comments.comment", str(comment.pk))
+        assert hit.title == budget.title
+        assert "<mark>agree</mark>" in hit.snippet_html
+
     def test_export_and_erase_keep_counts(self, employee, colleague, post):
         mine = services.add_comment(employee, post, "Mine")
         services.add_comment(colleague, post, "Reply to mine", parent=mine)

@@ -318,3 +318,30 @@ def test_composer_event_errors_next_to_the_fields(logged_in):
     assert 'id="id_event-starts_at_error"' in body
     assert 'value="Party"' in body
     assert not Post.objects.exists()
+
+
+def test_the_composer_lists_a_department_and_its_group_once_each_by_kind(
+    client, colleague, departments
+):
+    """Regression: "Sales" was listed twice (the department and the department's group)."""
+    import re
+
+    from django.core.management import call_command
+
+    call_command("sync_department_groups", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    client.force_login(colleague)
+    html = client.get("/feed/").content.decode()
+    select = re.search(r'<select name="audience".*?</select>', html, re.S).group(0)
+    sales = departments["sales"]
+    group = Group.objects.get(name=sales.name)
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
+    assert (f"dept:{sales.pk}", "Sales · department") in options
+    assert (f"group:{group.pk}", "Sales · group") in options
+    labels = [label for _value, label in options]
+    assert len(labels) == len(set(labels)) and "Sales" not in labels
+    assert '<optgroup label="Departments">' in select and '<optgroup label="Groups">' in select
+    # The values are the audience tokens, as the API takes them.
+    data = {"audience": f"dept:{sales.pk}", "kind": "status", "text": "Hi"}
+    response = client.post(reverse("feed:compose"), data)
+    assert response.status_code == 302
+    assert Post.objects.get(text="Hi").audience == f"dept:{sales.pk}"

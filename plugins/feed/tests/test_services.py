@@ -71,6 +71,19 @@ def test_audience_choices_are_company_department_lineage_and_groups(employee, de
     assert f"dept:{departments['sales'].pk}" not in tokens
 
 
+def test_a_department_and_its_group_are_told_apart(colleague, departments):
+    """Regression: "Sales" was listed twice, the department and the department's group."""
+    from django.core.management import call_command
+
+    call_command("sync_department_groups", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    choices = dict(services.audience_choices(colleague))
+    sales = departments["sales"]
+    group = Group.objects.get(memberships__user=colleague, name=sales.name)
+    assert choices[f"dept:{sales.pk}"] == "Sales · department"
+    assert choices[f"group:{group.pk}"] == "Sales · group"
+    assert len(set(choices.values())) == len(choices)  # one entry per audience, each its own
+
+
 def test_cannot_post_to_a_group_one_is_not_in(employee, colleague):
     group = make_group(colleague, "Sales club")
     with pytest.raises(ValidationError) as error:

@@ -397,7 +397,7 @@ def test_people_missing_are_deactivated_with_the_flag_never_deleted(editor):
 def test_a_manager_missing_from_the_file_is_unknown_when_deactivating():
     run(PEOPLE)
     plan = plan_for(PEOPLE[1:], deactivate_missing=True)
-    assert messages(plan) == ["Row 2: unknown manager: E1"]
+    assert messages(plan) == ["Row 2: manager E1 is missing from the file and would be deactivated"]
     assert plan_for(PEOPLE[1:]).is_valid
 
 
@@ -708,3 +708,66 @@ def test_planning_and_applying_cost_the_same_queries_whatever_the_number_of_rows
             apply_plan(plan)
         counts.append((len(planning), len(applying)))
     assert counts[0] == counts[1]
+
+
+# --- Regressions: a dry run with invalid rows, managers already in the portal -------------
+
+
+def test_a_dry_run_with_invalid_rows_counts_the_valid_ones_and_lists_the_invalid(hr_client):
+    run(PEOPLE[:1])
+    rows = [list(row) for row in PEOPLE]
+    rows[0][4] = "Chief executive officer"  # E1 changes
+    rows[3][1] = "not-an-email"  # E4 is invalid
+    plan = plan_for(rows)
+    assert not plan.is_valid
+    assert plan.counts() == {
+        "new": 2,
+        "changed": 1,
+        "unchanged": 0,
+        "to_deactivate": 0,
+        "invalid": 1,
+    }
+    assert [c.employee_id for c in plan.new] == ["E2", "E3"]
+    with pytest.raises(ValueError):
+        apply_plan(plan)
+    # The command's dry run says the same, lists the invalid row and fails.
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 invalid rows"):
+        call_command("import_orgchart", _write(tmp_csv(rows)), "--dry-run", stdout=out, stderr=err)
+    assert "Dry run, nothing written: 2 new, 1 changed, 0 unchanged" in out.getvalue()
+    assert "Row 5: invalid email address: not-an-email" in err.getvalue()
+    # The admin's dry run too, without a confirmation.
+    page = _upload(hr_client, csv_bytes(rows)).content.decode()
+    assert "New: 2" in page and "Changed: 1" in page and "Invalid: 1" in page
+    assert "invalid email address: not-an-email" in page
+    assert "Confirm the import" not in page
+    assert not User.objects.filter(email="bruno.petit@example.com").exists()
+
+
+def test_a_manager_in_the_portal_but_not_in_the_file_is_accepted(hr_client):
+    run(PEOPLE)
+    new = ["E5", "e5@example.com", "Eve", "Five", "Dev", "Engineering", "", "E2", "", "", ""]
+    by_case = ["E6", "e6@example.com", "Sam", "Six", "Dev", "Engineering", "", "e3", "", "", ""]
+    by_email = [
+        *["E7", "e7@example.com", "Max", "Seven", "Dev", "Engineering", ""],
+        *["bruno.petit@example.com", "", "", ""],
+    ]
+    rows = [new, by_case, by_email]
+    plan = plan_for(rows)
+    assert plan.is_valid, messages(plan)
+    assert plan.counts()["new"] == 3
+    page = _upload(hr_client, csv_bytes(rows)).content.decode()
+    assert "unknown manager" not in page and "Confirm the import" in page
+    call_command(
+        "import_orgchart", _write(tmp_csv(rows)), stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    managers = dict(
+        Profile.objects.filter(employee_id__in=["E5", "E6", "E7"]).values_list(
+            "employee_id", "manager__employee_id"
+        )
+    )
+    assert managers == {"E5": "E2", "E6": "E3", "E7": "E2"}
+    # Someone the portal does not know stays unknown; a deactivated manager is said so.
+    assert messages(plan_for([[*new[:7], "E404", "", "", ""]])) == ["Row 2: unknown manager: E404"]
+    User.objects.filter(email="bruno.petit@example.com").update(is_active=False)
+    assert messages(plan_for([new])) == ["Row 2: manager E2 is deactivated in the portal"]

@@ -78,3 +78,71 @@ def test_a_photo_is_private_and_gone_with_its_person(employee, colleague):
     employee.save()
     client = browser(colleague)
     assert_same_404(client.get(photo.url), client.get(missing))
+
+
+# --- Square photos -------------------------------------------------------------------------
+
+
+def _photo(width, height, orientation=None):
+    """A JPEG: blue in its centred square, red in the margins; with an EXIF orientation."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), (220, 0, 0))
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    image.paste((0, 0, 220), (left, top, left + side, top + side))
+    buffer = io.BytesIO()
+    options = {}
+    if orientation is not None:
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        options["exif"] = exif
+    image.save(buffer, format="JPEG", quality=95, **options)
+    return SimpleUploadedFile("me.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def _stored(user):
+    from PIL import Image
+
+    photo = Profile.objects.get(user=user).photo
+    with photo.open("rb") as handle, Image.open(handle) as image:
+        image.load()
+        return image.convert("RGB")
+
+
+def _is_blue(pixel) -> bool:
+    red, _green, blue = pixel
+    return blue > 150 and red < 80
+
+
+def test_a_400_by_200_photo_is_stored_as_its_centred_square(employee):
+    ensure_profile(employee)
+    response = browser(employee).post(
+        reverse("people:edit_me"),
+        {"phone": "", "bio": "", "skills": "", "languages": "", "photo": _photo(400, 200)},
+    )
+    assert response.status_code == 302
+    image = _stored(employee)
+    assert image.size == (200, 200)
+    # The centre was kept, the margins cut: blue to the corners.
+    for xy in ((2, 2), (197, 2), (2, 197), (197, 197), (100, 100)):
+        assert _is_blue(image.getpixel(xy)), xy
+
+
+def test_the_api_crops_too_keeping_the_exif_orientation(employee):
+    # Stored 200x400 with "rotate 90°": people see it 400x200, and that is what is cropped.
+    assert patch_photo(employee, _photo(200, 400, orientation=6)).status_code == 200
+    image = _stored(employee)
+    assert image.size == (200, 200)
+    assert _is_blue(image.getpixel((100, 100)))
+
+
+def test_the_edit_form_previews_the_chosen_photo_with_its_own_script(employee):
+    ensure_profile(employee)
+    html = browser(employee).get(reverse("people:edit_me")).content.decode()
+    assert "data-photo-preview" in html and "data-photo-input" in html
+    assert 'src="/static/people/photo-preview.js" defer' in html
+    assert "<script>" not in html

@@ -7,6 +7,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from portal import links
 from portal.editorial.news import services
 
 #: News items in a feed.
@@ -31,7 +32,13 @@ class NewsFeed(Feed):
         }
 
     def link(self) -> str:
-        return self.news_index.url or "/"
+        # Feed readers keep these links: the portal's configured address, not the host
+        # the feed was fetched from (portal.links).
+        return links.absolute_url(self.news_index) or links.absolute_url("/")
+
+    def feed_url(self) -> str:
+        name = "feed_atom" if self.feed_type is Atom1Feed else "feed_rss"
+        return links.absolute_url(self.link() + self.news_index.reverse_subpage(name))
 
     def description(self) -> str:
         return _("The latest news published on %(site)s.") % {"site": settings.WAGTAIL_SITE_NAME}
@@ -47,7 +54,7 @@ class NewsFeed(Feed):
         return item.summary
 
     def item_link(self, item) -> str:
-        return item.url or "/"
+        return links.absolute_url(item) or links.absolute_url("/")
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -20,6 +20,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal import links
 from portal.editorial.wellness import services
 from portal.editorial.wellness.models import Booking, WellnessSessionPage
 
@@ -52,7 +53,7 @@ class SessionLinksMixin(serializers.Serializer):
         raise NotImplementedError
 
     def get_url(self, obj) -> str:
-        return self._session(obj).get_full_url(self.context.get("request"))
+        return links.absolute_url(self._session(obj))
 
     def get_calendar_url(self, obj) -> str:
         session = self._session(obj)

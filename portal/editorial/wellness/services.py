@@ -42,7 +42,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from portal import visibility
+from portal import links, visibility
 from portal.core import localisation
 from portal.editorial.wellness.models import Booking, WellnessIndexPage, WellnessSessionPage
 
@@ -355,7 +355,7 @@ def notify_promoted(booking: Booking) -> None:
         context = {
             "user": user,
             "session": session,
-            "url": session.get_full_url(),
+            "url": links.absolute_url(session),
             "online_url": session.online_url,
         }
         subject = _("A place is yours: %(title)s") % {"title": session.title}

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from portal import links
 from portal.editorial.wellness import ics, services
 from portal.ratelimit import rate_limit
 
@@ -71,9 +72,7 @@ def calendar(session, request):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     booking = services.active_booking(request.user, session)
     online_url = session.online_url if booking and booking.is_confirmed else ""
-    content = ics.session_calendar(
-        session, url=session.get_full_url(request), online_url=online_url
-    )
+    content = ics.session_calendar(session, url=links.absolute_url(session), online_url=online_url)
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{session.slug}.ics"'
     return response

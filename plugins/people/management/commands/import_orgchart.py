@@ -60,17 +60,32 @@ class Command(BaseCommand):
             % counts
         )
         if not plan.is_valid:
+            if options["dry_run"]:
+                # What the valid rows would do, then the invalid ones (listed above).
+                self.stdout.write(_("Dry run, nothing written: %(summary)s") % {"summary": summary})
+                raise CommandError(
+                    _(
+                        "Fix the %(invalid)s invalid rows: nothing is imported until every "
+                        "row is valid."
+                    )
+                    % counts
+                )
             raise CommandError(_("Nothing imported: %(summary)s") % {"summary": summary})
         if options["dry_run"]:
             self.stdout.write(_("Dry run, nothing written: %(summary)s") % {"summary": summary})
             return
-        apply_plan(plan, progress=self._progress)
-        self.stderr.write("")
+        # The progress bar, labelled, unless asked to be quiet (-v0: load_demo's call).
+        quiet = options["verbosity"] < 1
+        apply_plan(plan, progress=None if quiet else self._progress)
+        if not quiet:
+            self.stderr.write("")
         self.stdout.write(self.style.SUCCESS(_("Imported: %(summary)s") % {"summary": summary}))
 
     def _progress(self, done: int, total: int) -> None:
         filled = BAR_WIDTH * done // total if total else BAR_WIDTH
         self.stderr.write(
-            f"\r[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done}/{total}", ending=""
+            f"\r{_('Importing people')} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}] "
+            f"{done}/{total}",
+            ending="",
         )
         self.stderr.flush()

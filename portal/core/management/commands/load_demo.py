@@ -9,6 +9,7 @@ languages whose home page exists (portal.core.localisation.translate_page). The 
 content pages (welcome guide, usage charter...) stay in English only: French readers
 get them as they are, which is how an untranslated page looks."""
 
+import io
 import json
 from pathlib import Path
 
@@ -43,6 +44,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--fixture", default=str(FIXTURE), help="The demo JSON file.")
+        parser.add_argument(
+            "--no-logins",
+            action="store_true",
+            dest="no_logins",
+            help="Do not list the demo logins (make run prints them once the server answers).",
+        )
 
     def handle(self, *args, **options):
         demo = json.loads(Path(options["fixture"]).read_text(encoding="utf-8"))
@@ -50,20 +57,34 @@ class Command(BaseCommand):
         if User.objects.filter(email=first).exists():
             self.stdout.write("Demo data already loaded; nothing to do.")
         else:
+            # A few labelled lines (make run's first start), no progress bars.
+            self.stdout.write("Loading the demo company...")
             with transaction.atomic():
                 self._load(demo)
+                self.stdout.write(
+                    f"  Accounts and pages: {len(demo['users'])} demo accounts, "
+                    f"{len(demo['departments'])} departments, the editorial content"
+                )
                 if apps.is_installed("plugins.people") and PEOPLE_FIXTURE.exists():
+                    report = io.StringIO()
                     call_command(
                         "import_orgchart",
                         str(PEOPLE_FIXTURE),
-                        stdout=self.stdout,
+                        stdout=report,
                         stderr=self.stderr,
+                        verbosity=0,
                     )
+                    # "Imported: 295 new, ..." -> "Org chart: 295 new, ..."
+                    summary = (report.getvalue().strip().splitlines() or [""])[-1]
+                    self.stdout.write(f"  Org chart: {summary.partition(': ')[2] or summary}")
                 # The plugins' share (groups, posts, comments...), dependencies first.
                 people = {user.email: user for user in User.objects.filter(is_active=True)}
                 for _config, module in plugin_submodules("demo"):
                     module.load_demo(people)
+                self.stdout.write("  Groups, posts and conversations: loaded")
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if options["no_logins"]:
+            return
         self._print_logins(demo)
 
     def _load(self, demo: dict) -> None:
@@ -104,6 +125,16 @@ class Command(BaseCommand):
             page.save_revision().publish()
         for module in EDITORIAL_DEMOS:
             module.load_demo(home, people)
+
+    @staticmethod
+    def logins_line(fixture: Path = FIXTURE) -> str:
+        """``admin@example.com (administrator), ... (password: portal-demo)``."""
+        demo = json.loads(Path(fixture).read_text(encoding="utf-8"))
+        people = ", ".join(
+            f"{item['email']} ({', '.join(item.get('roles') or ['employee'])})"
+            for item in demo["users"]
+        )
+        return f"{people}; password for all: {demo['password']}"
 
     def _print_logins(self, demo: dict) -> None:
         self.stdout.write(f"Demo logins (password for all: {demo['password']}):")

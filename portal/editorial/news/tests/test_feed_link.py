@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from portal import links
 from portal.accounts import feed_tokens
 from portal.accounts.models import FeedToken
 from portal.editorial.news.factories import make_news
@@ -33,9 +34,9 @@ def test_the_news_index_offers_a_personal_feed_link_to_copy(logged_in, employee,
     key = FeedToken.objects.get(user=employee).key
     assert "Your personal feed link" in html
     link = link_of(html)
-    assert link == f"http://testserver{news_index.url}feed/rss/?token={key}"
+    assert link == f"{links.site_url()}{news_index.url}feed/rss/?token={key}"
     # Both autodiscovery links carry it too, and the copy button is left to the script.
-    atom = f'href="http://testserver{news_index.url}feed/atom/?token={key}"'
+    atom = f'href="{links.site_url()}{news_index.url}feed/atom/?token={key}"'
     assert html.count(atom) == 2  # the autodiscovery link and the "for Atom" link
     assert re.search(r"<button[^>]*data-copy-from=\"feed-link-url\"[^>]*hidden", html)
     assert "portal/js/copy.js" in html
@@ -57,7 +58,7 @@ def test_the_copied_link_works_in_a_feed_reader_without_a_session(
     client.force_login(employee)
     link = link_of(client.get(news_index.url).content.decode())
     client.logout()
-    response = client.get(link.removeprefix("http://testserver"))
+    response = client.get(link.removeprefix(links.site_url()))
     assert response.status_code == 200
     assert b"Open story" in response.content
 
@@ -74,8 +75,8 @@ def test_resetting_makes_a_new_link_and_the_old_one_stops_working(
     new = link_of(html)
     assert new != old
     client.logout()
-    assert client.get(old.removeprefix("http://testserver")).status_code == 302
-    assert client.get(new.removeprefix("http://testserver")).status_code == 200
+    assert client.get(old.removeprefix(links.site_url())).status_code == 302
+    assert client.get(new.removeprefix(links.site_url())).status_code == 200
 
 
 def test_reset_is_a_post_and_goes_back_to_this_site_only(logged_in, employee):

@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal import links
 from portal.editorial.wellness import services
 from portal.editorial.wellness.models import Booking
 from portal.editorial.wellness.tests.factories import make_session
@@ -92,8 +93,8 @@ class TestSessions:
         first, second = data["results"]
         assert first["places_left"] == 4 and first["my_status"] == "confirmed"
         assert first["online_url"] == "https://meet.example.com/y"
-        assert first["url"] == yoga.get_full_url()
-        assert first["calendar_url"] == yoga.get_full_url() + "calendar/"
+        assert first["url"] == links.absolute_url(yoga.url)
+        assert first["calendar_url"] == links.absolute_url(yoga.url) + "calendar/"
         assert second["places_left"] == 0 and second["waiting_count"] == 1
         assert second["my_status"] == "waiting"
 

@@ -8,6 +8,7 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
+from portal import links
 from portal.editorial.wellness import services
 from portal.editorial.wellness.models import Booking
 from portal.editorial.wellness.tests.factories import make_section, make_session
@@ -210,13 +211,15 @@ class TestCalendarFile:
         assert body.endswith("\r\n") and "\n" not in body.replace("\r\n", "")
         lines = body.split("\r\n")
         assert lines[0] == "BEGIN:VCALENDAR" and lines[-2] == "END:VCALENDAR"
-        assert f"UID:wellness-session-{session.pk}@localhost" in lines  # the site's host
+        assert (
+            f"UID:wellness-session-{session.pk}@{links.site_host()}" in lines
+        )  # the portal's host
         assert "DTSTART:" + starts_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") in lines
         ends = starts_at + timedelta(minutes=45)
         assert "DTEND:" + ends.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") in lines
         assert "SUMMARY:Yoga\\; stretch\\, breathe" in lines
         assert "LOCATION:Room 3\\, 2nd floor" in lines
-        assert f"URL:{session.get_full_url()}" in lines
+        assert f"URL:{links.absolute_url(session.url)}" in lines
         assert any(line.startswith("DTSTAMP:") and line.endswith("Z") for line in lines)
         # The online link only goes to people holding a place.
         assert "meet.example.com" not in body

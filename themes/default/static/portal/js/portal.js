@@ -279,13 +279,19 @@
       if (!response.ok) { throw new Error("bookmark failed"); }
       return response.json();
     }).then(function (data) {
-      button.setAttribute("aria-pressed", data.bookmarked ? "true" : "false");
+      // The state is aria-pressed, the star and the words ("Bookmark" / "Saved").
+      var saved = !!data.bookmarked;
+      button.setAttribute("aria-pressed", saved ? "true" : "false");
       var icon = form.querySelector(".bookmark-toggle__icon");
-      if (icon) { icon.textContent = data.bookmarked ? "★" : "☆"; }
-      var label = form.querySelector("[data-bookmark-label]");
-      if (label) {
-        label.textContent = label.getAttribute(data.bookmarked ? "data-label-on" : "data-label-off") || label.textContent;
+      if (icon) { icon.textContent = saved ? "★" : "☆"; }
+      var unsavedLabel = form.querySelector("[data-bookmark-unsaved]");
+      var savedLabel = form.querySelector("[data-bookmark-saved]");
+      if (unsavedLabel && savedLabel) {
+        unsavedLabel.hidden = saved;
+        savedLabel.hidden = !saved;
       }
+      var title = button.getAttribute(saved ? "data-title-saved" : "data-title-unsaved");
+      if (title) { button.setAttribute("title", title); }
     }).catch(function () {
       form.submit();
     }).finally(function () {
