@@ -4,7 +4,7 @@ Run against a portal with the demo data (``make run`` in another terminal)::
 
     python -m tests.screenshots [--base-url http://127.0.0.1:8000] [--out docs]
 
-It logs in as the demo employee and saves the home page at 1280x800 in the light and the
+It logs in as a demo employee (Emma Leroy) and saves the home page at 1280x800 in the light and the
 dark scheme, and on a phone (390x844). Debian's Chromium draws them (/usr/bin/chromium,
 or PORTAL_CHROMIUM); the PNGs are then made smaller with Pillow (a palette of 256
 colours), so that each stays well under 400 kB in the repository."""
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tests.e2e.conftest import CHROMIUM_ARGS
 
-DEMO_EMAIL = "employee@example.com"
+DEMO_EMAIL = "sales@example.com"  # Emma Leroy, who reads the portal in English
 DEMO_PASSWORD = "portal-demo"  # noqa: S105 - the demo's published password
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}

@@ -134,6 +134,10 @@
     }
   });
   document.querySelectorAll("dialog.dialog").forEach(function (dialog) {
+    // A modal <dialog> lets Tab wander off to the browser's own toolbar: keep it inside.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && dialog.open) { trapFocus(dialog, event); }
+    });
     dialog.addEventListener("close", function () {
       if (dialog.returnFocusTo) { dialog.returnFocusTo.focus(); }
     });
