@@ -180,7 +180,8 @@ def test_the_phone_has_a_bottom_bar_and_a_drawer_that_keeps_the_focus(
     menu.click()
     expect(nav).to_be_visible()
     expect(menu).to_have_attribute("aria-expanded", "true")
-    expect(nav).to_have_attribute("aria-modal", "true")
+    expect(page.locator("#main")).to_have_attribute("inert", "")  # the page behind
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
     assert active_inside(page, "#site-nav")
     expect(nav.get_by_role("link", name="Home")).to_be_focused()
     assert_accessible(page)
@@ -197,6 +198,7 @@ def test_the_phone_has_a_bottom_bar_and_a_drawer_that_keeps_the_focus(
     expect(nav).to_be_hidden()
     expect(menu).to_have_attribute("aria-expanded", "false")
     expect(menu).to_be_focused()
+    expect(page.locator("#main")).not_to_have_attribute("inert", "")
 
     # The close button and the backdrop close it too.
     menu.click()
