@@ -3,6 +3,7 @@ token and reset the personal feed link."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseRedirect, JsonResponse
@@ -89,7 +90,8 @@ def set_theme(request):
         messages.error(request, _("This colour scheme is not available."))
         return redirect(_next_url(request))
     theme = form.cleaned_data["theme"]
-    type(request.user).objects.filter(pk=request.user.pk).update(theme=theme)
+    # request.user is a lazy wrapper: type() of it is not the model.
+    get_user_model().objects.filter(pk=request.user.pk).update(theme=theme)
     request.user.theme = theme
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse({"theme": theme})

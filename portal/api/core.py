@@ -49,7 +49,7 @@ class MeSerializer(serializers.ModelSerializer):
         if "preferred_language" in validated_data:
             set_preferred_language(instance, validated_data["preferred_language"])
         if "theme" in validated_data:
-            type(instance).objects.filter(pk=instance.pk).update(theme=validated_data["theme"])
+            User.objects.filter(pk=instance.pk).update(theme=validated_data["theme"])
             instance.theme = validated_data["theme"]
         return instance
 

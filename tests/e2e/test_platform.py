@@ -117,30 +117,36 @@ def test_bookmark_a_page_find_it_remove_it_switch_language_and_log_out(
     expect(page.get_by_role("main")).to_contain_text("Nothing saved yet")
     assert_accessible(page)
 
-    # Switch the interface to French with the footer's form. From here on, elements are
-    # found by their markup, not their (now perhaps translated) names.
-    page.get_by_label("Language", exact=True).select_option("fr")
-    page.get_by_role("button", name="Change language").click()
+    # Switch the interface to French with the avatar menu's language switch. From here on,
+    # elements are found by their markup, not their (now perhaps translated) names.
+    account_menu = page.locator("details.account-menu")
+    account_menu.locator("summary").click()
+    account_menu.get_by_role("button", name="Français", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page).to_have_url(re.compile(r"/bookmarks/$"))
-    expect(page.locator("#language-select")).to_have_value("fr")
+    expect(account_menu.locator("button[name=language][value=fr]")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     employee.refresh_from_db()
     assert employee.preferred_language == "fr"
 
     # The choice is saved on the profile: it holds without the language cookie.
     page.context.clear_cookies(name="django_language")
     site_nav = page.locator("nav#site-nav")
-    site_nav.locator(".site-nav__user").click()  # the user's name: My settings
+    account_menu.locator("summary").click()
+    account_menu.locator(".site-nav__user").click()  # the avatar menu's Settings
     expect(page).to_have_url(re.compile(r"/account/settings/$"))
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#id_language")).to_have_value("fr")
     assert_accessible(page)
 
-    # Log out with the header's button (found by its form: its label may be French now).
-    site_nav.locator("form[action$='/account/logout/'] button[type=submit]").click()
+    # Log out with the avatar menu's button (found by its form: its label may be French now).
+    account_menu.locator("summary").click()
+    account_menu.locator("form[action$='/account/logout/'] button[type=submit]").click()
     expect(page).to_have_url(LOGIN_URL)
     expect(page.locator("input[type=password]")).to_be_visible()
     expect(site_nav).to_have_count(0)
+    expect(account_menu).to_have_count(0)
 
     page.goto("/")
     expect(page).to_have_url(re.compile(re.escape(LOGIN_PATH) + r"\?next=/$"))

@@ -33,7 +33,10 @@ def messages(page):
 
 
 def log_out(page) -> None:
-    page.locator("nav#site-nav form[action$='/account/logout/'] button[type=submit]").click()
+    page.locator("details.account-menu summary").click()
+    page.locator(
+        "details.account-menu form[action$='/account/logout/'] button[type=submit]"
+    ).click()
     expect(page).to_have_url(re.compile(r"/account/login/"))
 
 

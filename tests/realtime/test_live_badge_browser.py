@@ -80,7 +80,7 @@ def test_the_badge_updates_live_and_mark_all_read_works_in_place(
     post = make_post(employee)
     page, errors = signed_in_page(chromium, asgi_server, employee)
     page.goto("/notifications/")
-    badge = page.locator('.site-nav [data-badge="notifications"]')
+    badge = page.locator('.topbar [data-badge="notifications"]')
     expect(badge).to_be_hidden()
     page.wait_for_function("window.portalNotificationsLoaded === true")
     page.wait_for_timeout(500)  # the socket opens after the page's scripts run

@@ -25,14 +25,13 @@
     if (backdrop) { backdrop.classList.toggle("is-open", open); }
     document.body.classList.toggle("has-drawer-open", open);
     toggles.forEach(function (t) { t.setAttribute("aria-expanded", open ? "true" : "false"); });
+    // The drawer stays a navigation landmark (no role=dialog): the page behind it is made
+    // inert instead, and Tab goes round inside it.
+    document.querySelectorAll(".topbar, #main").forEach(function (element) { element.inert = open; });
     if (open) {
-      nav.setAttribute("role", "dialog");
-      nav.setAttribute("aria-modal", "true");
       var current = nav.querySelector("[aria-current=page]") || nav.querySelector(".sidenav__link");
       if (current) { current.focus(); }
     } else {
-      nav.removeAttribute("role");
-      nav.removeAttribute("aria-modal");
       if (returnFocus && lastToggle) { lastToggle.focus(); }
     }
   }
@@ -134,6 +133,10 @@
     }
   });
   document.querySelectorAll("dialog.dialog").forEach(function (dialog) {
+    // A modal <dialog> lets Tab wander off to the browser's own toolbar: keep it inside.
+    dialog.addEventListener("keydown", function (event) {
+      if (event.key === "Tab" && dialog.open) { trapFocus(dialog, event); }
+    });
     dialog.addEventListener("close", function () {
       if (dialog.returnFocusTo) { dialog.returnFocusTo.focus(); }
     });
@@ -234,7 +237,11 @@
   document.addEventListener("keydown", function (event) { if (event.key === "Escape") { hideCard(); } });
 
   // ---- Forms with errors: focus goes to the summary or the first field in error.
-  var firstError = document.querySelector("[data-form-errors], .field--error input, .field--error select, .field--error textarea");
+  // (Not a sample error shown as an example, such as the style guide's: [data-no-error-focus].)
+  var firstError = Array.prototype.filter.call(
+    document.querySelectorAll("[data-form-errors], .field--error input, .field--error select, .field--error textarea"),
+    function (element) { return !element.closest("[data-no-error-focus]"); }
+  )[0];
   if (firstError) {
     if (!firstError.hasAttribute("tabindex") && firstError.matches("[data-form-errors]")) { firstError.tabIndex = -1; }
     firstError.focus();
