@@ -364,9 +364,7 @@ def thread(user, target, top_level=None) -> list[Comment]:
     """
     check_target(user, target)
     queryset = (
-        of(target)
-        .select_related("author", *avatars.related("author"))
-        .order_by("created_at", "pk")
+        of(target).select_related("author", *avatars.related("author")).order_by("created_at", "pk")
     )
     if top_level is None:
         everything = list(queryset)
