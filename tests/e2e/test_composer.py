@@ -76,7 +76,8 @@ def test_each_kind_of_post_by_mouse(page, live_server, employee, colleague, home
     page.get_by_label("Event title").fill("Team breakfast")
     page.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT09:00"))
     page.get_by_role("button", name="Publish").click()
-    expect(card(page, "Team breakfast").get_by_role("button", name="Going", exact=True)).to_be_visible()
+    going = card(page, "Team breakfast").get_by_role("button", name="Going", exact=True)
+    expect(going).to_be_visible()
 
     from plugins.feed.models import Post
 

@@ -115,7 +115,7 @@
     }
     show(kindOf());
 
-    if (prompt && !form.hasAttribute("data-composer-bound")) {
+    if (prompt && !form.hasAttribute("data-composer-open")) {
       prompt.hidden = false;
       form.hidden = true;
       prompt.addEventListener("click", function () {
