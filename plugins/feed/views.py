@@ -210,8 +210,15 @@ def compose(request):
         else:
             messages.success(request, _("Your post is published."))
             return redirect(_next_url(request, post.get_absolute_url()))
+    # Only the chosen kind's fields are checked and shown with their errors; the other
+    # kind's fieldset comes back empty (its "required" errors would only be noise).
+    empty_event, empty_poll = forms.extra_forms()
     context = composer_context(
-        request, group, composer=composer, event_form=event_form, poll_form=poll_form
+        request,
+        group,
+        composer=composer,
+        event_form=event_form if kind == Post.EVENT else empty_event,
+        poll_form=poll_form if kind == Post.POLL else empty_poll,
     )
     context["composer_next"] = _next_url(request, reverse("feed:home"))
     return render(request, "feed/compose.html", context, status=400)
