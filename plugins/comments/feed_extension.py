@@ -8,6 +8,7 @@ from django.db.models import Count, OuterRef, Subquery
 from plugins.comments.models import Comment
 from plugins.feed.extensions import PostExtension
 from plugins.feed.models import Post
+from portal import avatars
 from portal.prepared import Prepared
 
 
@@ -22,7 +23,11 @@ def _latest_query(post_type, post_ids):
         .values("pk")[:1]
     )
     latest = Post.objects.filter(pk__in=post_ids).annotate(latest=Subquery(newest)).values("latest")
-    return Comment.objects.filter(pk__in=latest).select_related("author").order_by()
+    return (
+        Comment.objects.filter(pk__in=latest)
+        .select_related("author", *avatars.related("author"))
+        .order_by()
+    )
 
 
 #: Compiled once (see :mod:`portal.prepared`): building it took longer than running it.

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plugins.comments.models import Comment, CommentReport
 from plugins.reactions import services as reactions
-from portal import interactions, notifications, signals, visibility
+from portal import avatars, interactions, notifications, signals, visibility
 from portal.lookups import NOT_FOUND, parse_id
 from portal.text import Rendered, mentioned_keys, plain_text, render
 
@@ -363,7 +363,9 @@ def thread(user, target, top_level=None) -> list[Comment]:
     ``top_level`` (a page of them, for the API) limits the thread to those comments.
     """
     check_target(user, target)
-    queryset = of(target).select_related("author").order_by("created_at", "pk")
+    queryset = (
+        of(target).select_related("author", *avatars.related("author")).order_by("created_at", "pk")
+    )
     if top_level is None:
         everything = list(queryset)
         tops = [c for c in everything if c.parent_id is None]

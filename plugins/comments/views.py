@@ -93,10 +93,24 @@ def thread(request, prefix: str, object_id: int):
     return render(request, "comments/fragment.html", thread_context(request, target))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rate_limit("comment")
 def add(request, prefix: str, object_id: int):
     target = services.get_target(request.user, prefix, object_id)
+    if request.method == "GET":
+        # The address a comment with an error was shown at: the same form, empty, so that
+        # reloading it (or opening it again) never answers 405.
+        services.check_may_comment(request.user, target)
+        return _form_page(
+            request,
+            title=_("Your comment"),
+            label=_("Your comment"),
+            submit=_("Comment"),
+            action=request.path,
+            target=target,
+            text="",
+            errors={},
+        )
     text = request.POST.get("text", "")
     parent = None
     try:

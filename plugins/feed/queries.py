@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy as _
 from plugins.feed import events, extensions, polls, services, sharing
 from plugins.feed.models import Attachment, EventResponse, Follow, Hashtag, PollVote, Post
 from plugins.groups.services import member_group_ids
-from portal import visibility
+from portal import avatars, visibility
 from portal.accounts.models import User
 from portal.core.localisation import reader_language
 from portal.core.visibility_rules import restriction_key
@@ -139,7 +139,10 @@ def _below(key: tuple | None, kind: str, date_field: str) -> Q:
 def visible_posts(user) -> QuerySet[Post]:
     """Every post ``user`` may see, newest activity first."""
     return visibility.filter_visible(
-        user, Post.objects.select_related("author", "author__department", "group")
+        user,
+        Post.objects.select_related(
+            "author", "author__department", "group", *avatars.related("author")
+        ),
     ).order_by("-activity_at", "-pk")
 
 
@@ -370,7 +373,10 @@ def _news(user):
 
 
 def _card_posts() -> QuerySet[Post]:
-    return Post.objects.select_related("author", "author__department", "group")
+    # The authors' photos come in the same query (an avatar never costs one).
+    return Post.objects.select_related(
+        "author", "author__department", "group", *avatars.related("author")
+    )
 
 
 #: The posts of a page by id (they came through the policy already), compiled once.
@@ -388,23 +394,39 @@ class NewsCard:
     summary: str
     first_published_at: datetime
     category_name: str = ""
+    image_url: str = ""
+    image_alt: str = ""
+
+
+def _hero(page) -> tuple[str, str]:
+    """The hero image of a news page as a card-sized rendition (made once, then read from
+    the shared cache with the card), and its alternative text."""
+    if not page.hero_image_id:
+        return "", ""
+    try:
+        return page.hero_image.get_rendition("fill-800x450").url, page.hero_alt or ""
+    except Exception:  # a missing or broken file: the card without its picture
+        return "", ""
 
 
 def _news_cards(ids: list[int]) -> dict[int, NewsCard]:
     from portal.editorial.news.models import NewsPage
 
-    pages = NewsPage.objects.select_related("category").in_bulk(ids)
-    return {
-        pk: NewsCard(
+    pages = NewsPage.objects.select_related("category", "hero_image").in_bulk(ids)
+    cards = {}
+    for pk, page in pages.items():
+        image_url, image_alt = _hero(page)
+        cards[pk] = NewsCard(
             pk=pk,
             title=page.title,
             url=page.get_url() or "",
             summary=page.summary or page.search_description or "",
             first_published_at=page.first_published_at,
             category_name=page.category.name if page.category_id else "",
+            image_url=image_url,
+            image_alt=image_alt,
         )
-        for pk, page in pages.items()
-    }
+    return cards
 
 
 def _limit(limit) -> int:

@@ -24,7 +24,7 @@ from plugins.feed import events, polls, sharing, uploads
 from plugins.feed.models import Attachment, Follow, Post, Report
 from plugins.groups import services as groups
 from plugins.groups.models import Group, Membership
-from portal import notifications, signals, text, visibility
+from portal import avatars, notifications, signals, text, visibility
 from portal.accounts.models import Department
 from portal.lookups import NOT_FOUND
 
@@ -512,9 +512,9 @@ def reports_to_handle(user):
             reports = reports.filter(post__group__isnull=False)
         else:
             reports = reports.filter(post__group__in=managed.values("group"))
-    return reports.select_related("post", "post__author", "post__group", "reporter").order_by(
-        "created_at", "pk"
-    )
+    return reports.select_related(
+        "post", "post__author", "post__group", "reporter", *avatars.related("post__author")
+    ).order_by("created_at", "pk")
 
 
 def resolve_report(moderator, report, remove: bool = False) -> Report:

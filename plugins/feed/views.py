@@ -168,12 +168,22 @@ def post_detail(request, pk):
     return render(request, "feed/post.html", {"post": post, "single": True})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @rate_limit("post")
 def compose(request):
+    """The composer's own page: a post with errors is shown here again, with the errors
+    next to the fields and the text kept; opening (or reloading) the address answers the
+    empty composer, never 405."""
     # A group the person may not see is no group at all: the answer for a secret group's
     # id is the answer for an id that does not exist.
-    group = visible_or_none(request.user, Group, request.POST.get("group"))
+    data = request.POST if request.method == "POST" else request.GET
+    group = visible_or_none(request.user, Group, data.get("group"))
+    if request.method == "GET":
+        context = composer_context(request, group)
+        context["composer_next"] = _next_url(
+            request, group.get_absolute_url() if group else reverse("feed:home")
+        )
+        return render(request, "feed/compose.html", context)
     composer = forms.ComposerForm(request.user, request.POST, request.FILES, group=group)
     event_form, poll_form = forms.extra_forms(request.POST)
     extras = {Post.EVENT: event_form, Post.POLL: poll_form}
@@ -200,8 +210,15 @@ def compose(request):
         else:
             messages.success(request, _("Your post is published."))
             return redirect(_next_url(request, post.get_absolute_url()))
+    # Only the chosen kind's fields are checked and shown with their errors; the other
+    # kind's fieldset comes back empty (its "required" errors would only be noise).
+    empty_event, empty_poll = forms.extra_forms()
     context = composer_context(
-        request, group, composer=composer, event_form=event_form, poll_form=poll_form
+        request,
+        group,
+        composer=composer,
+        event_form=event_form if kind == Post.EVENT else empty_event,
+        poll_form=poll_form if kind == Post.POLL else empty_poll,
     )
     context["composer_next"] = _next_url(request, reverse("feed:home"))
     return render(request, "feed/compose.html", context, status=400)

@@ -73,6 +73,7 @@ def test_a_conversation_in_a_private_group(
 
     # --- Anna posts a status with a mention, a poll and an event in the group ---------
     login(page, "anna.martin@example.com", PASSWORD, next_path=group_url)
+    page.get_by_role("button", name=re.compile("What's new")).click()
     message = page.get_by_role("textbox", name="Message")
     message.click()
     message.press_sequentially("Kick-off tomorrow, @Ben")
@@ -85,14 +86,16 @@ def test_a_conversation_in_a_private_group(
     expect(status.locator("a.mention")).to_have_text("@Ben Durand")
     expect(status.locator("a.hashtag")).to_have_text("#falcon")
 
-    page.get_by_label("Poll", exact=True).check()
+    page.get_by_role("button", name=re.compile("What's new")).click()
+    page.get_by_role("tab", name="Poll", exact=True).click()
     page.get_by_label("Question").fill("Which day for the demo?")
     page.get_by_label("Options").fill("Monday\nTuesday\nFriday")
     page.get_by_role("button", name="Publish").click()
     expect(card(page, "Which day for the demo?")).to_be_visible()
 
     starts = timezone.localtime() + datetime.timedelta(days=3)
-    page.get_by_label("Event", exact=True).check()
+    page.get_by_role("button", name=re.compile("What's new")).click()
+    page.get_by_role("tab", name="Event", exact=True).click()
     page.get_by_label("Event title").fill("Falcon launch party")
     page.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT18:00"))
     page.get_by_label("Place").fill("Rooftop")

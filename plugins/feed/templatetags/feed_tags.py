@@ -16,3 +16,18 @@ def post_extensions(post) -> list[dict]:
         for extension in extensions.extensions()
         if extension.template
     ]
+
+
+@register.simple_tag
+def split_attachments(post) -> dict:
+    """The post's attachments as ``images`` (the grid, at most 4 shown, ``more`` hidden
+    behind the last one) and ``files`` (chips); from the prefetched list, no query."""
+    attachments = list(post.attachments.all())
+    images = [a for a in attachments if a.is_image]
+    return {
+        "images": images,
+        "shown": images[:4],
+        "more": max(0, len(images) - 4),
+        "layout": min(len(images), 4),
+        "files": [a for a in attachments if not a.is_image],
+    }

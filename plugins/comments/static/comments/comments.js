@@ -38,8 +38,8 @@
   function upgradeToggle(link) {
     var button = document.createElement("button");
     button.type = "button";
-    button.className = link.className + " link-button";
-    button.textContent = link.textContent;
+    button.className = link.className + (link.classList.contains("button") ? "" : " link-button");
+    button.innerHTML = link.innerHTML; // the portal's own markup: an icon and the count
     button.setAttribute("aria-expanded", "false");
     button.setAttribute("aria-controls", link.getAttribute("aria-controls"));
     button.dataset.url = link.dataset.url;
