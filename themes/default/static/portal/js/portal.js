@@ -68,23 +68,25 @@
   portal.trapFocus = trapFocus;
 
   // ---- Dropdown menus (<details data-menu>): one open at a time, Escape and outside close.
-  var menus = document.querySelectorAll("details[data-menu]");
-  menus.forEach(function (menu) {
-    menu.addEventListener("toggle", function () {
-      if (!menu.open) { return; }
-      menus.forEach(function (other) { if (other !== menu) { other.open = false; } });
-    });
-    menu.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && menu.open) {
-        event.preventDefault();
-        menu.open = false;
-        menu.querySelector("summary").focus();
-      }
-    });
+  // Delegated, so that menus added later (infinite scroll, comments opened in place) work.
+  function openMenus() { return document.querySelectorAll("details[data-menu][open]"); }
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!menu.matches || !menu.matches("details[data-menu]") || !menu.open) { return; }
+    openMenus().forEach(function (other) { if (other !== menu) { other.open = false; } });
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var menu = event.target.closest && event.target.closest("details[data-menu][open]");
+    if (menu) {
+      event.preventDefault();
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
   });
   document.addEventListener("click", function (event) {
-    menus.forEach(function (menu) {
-      if (menu.open && !menu.contains(event.target)) { menu.open = false; }
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) { menu.open = false; }
     });
   });
 
