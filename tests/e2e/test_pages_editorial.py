@@ -50,6 +50,10 @@ def check(page, assert_accessible, path: str, scheme: str) -> None:
 @pytest.fixture
 def content(home_page, employee, colleague):
     """One of each editorial page, with enough in it to show cards, badges and chips."""
+    from wagtail.models import Collection
+
+    if Collection.get_first_root_node() is None:  # a transactional test flushed it
+        Collection.add_root(name="Root")
     news_index = make_news_index(home_page)
     category = make_category("IT", "it")
     make_news(
