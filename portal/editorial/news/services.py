@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from taggit.models import Tag
 
-from portal import visibility
+from portal import avatars, visibility
 from portal.core import localisation
 from portal.editorial.news.models import NewsCategory, NewsIndexPage, NewsPage, NewsVisit
 
@@ -50,9 +50,9 @@ def with_listing_relations(queryset: QuerySet[NewsPage]) -> QuerySet[NewsPage]:
     from wagtail.images import get_image_model
 
     images = get_image_model().objects.prefetch_renditions("fill-480x270")
-    return queryset.select_related("category", "author", "colleague").prefetch_related(
-        "tags", Prefetch("hero_image", queryset=images)
-    )
+    return queryset.select_related(
+        "category", "author", "colleague", *avatars.related("author")
+    ).prefetch_related("tags", Prefetch("hero_image", queryset=images))
 
 
 def categories_in_use(news: QuerySet[NewsPage]) -> list[NewsCategory]:
