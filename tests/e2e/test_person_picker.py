@@ -52,9 +52,7 @@ def test_choose_a_person_with_the_keyboard_and_invite_them(page, board, login, a
     expect(field).to_have_value("")
     expect(field).to_be_focused()
     expect(listbox).to_be_hidden()
-    expect(page.locator('input[type=hidden][name="user_ids"]')).to_have_value(
-        str(board["ada"].pk)
-    )
+    expect(page.locator('input[type=hidden][name="user_ids"]')).to_have_value(str(board["ada"].pk))
 
     # Backspace in the empty field removes the last chip; choose again; Escape closes.
     page.keyboard.press("Backspace")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.messages import get_messages
@@ -146,7 +147,12 @@ class TestHomePanel:
 
     def test_the_navigation_links_to_the_catalogue(self, logged_in, catalogue):
         html = logged_in.get("/").content.decode()
-        assert f'<a href="{catalogue.url}" >Courses</a>' in html
+        # The app shell's entry: an icon, then the label.
+        assert re.search(
+            rf'<a class="sidenav__link" href="{catalogue.url}" >.*?<span>Courses</span></a>',
+            html,
+            re.S,
+        )
 
 
 class TestAdminReport:
