@@ -142,7 +142,7 @@ def test_profile_page_shows_manager_chain_reports_and_unit(logged_in, team, depa
     assert "Kubernetes" in html and "Edit my profile" not in html
     # The account's permission groups (roles) are not shown to colleagues; the main menu
     # may have a "Groups" entry of its own.
-    main = html[html.index('<main id="main"') :]
+    main = html[html.index('<main id="main"') : html.index("</main>")]
     assert "Groups" not in main
     boss_page = logged_in.get(f"/people/{team['boss'].profile.pk}/")
     assert [r["profile"].pk for r in boss_page.context["reports"]] == [dev.profile.pk]
