@@ -114,7 +114,7 @@ def test_social_pages_are_accessible(
 def test_empty_social_pages_are_accessible(page, employee, home_page, login, assert_accessible):
     page.emulate_media(color_scheme="dark")
     login(page, employee.email, PASSWORD)
-    for path in ("/groups/", "/notifications/", "/bookmarks/"):
+    for path in ("/groups/?q=nothing+like+this", "/notifications/", "/bookmarks/"):
         page.goto(path)
         expect(page.locator(".empty-state").first).to_be_visible()
         assert_accessible(page)
