@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,10 +21,54 @@ from django.views.decorators.http import require_POST
 from plugins.groups import services
 from plugins.groups.forms import DirectorySearchForm, GroupForm, InviteForm
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
+from portal import avatars, links
 from portal.ratelimit import rate_limit
 
 PAGE_SIZE = 24
 MEMBERS_PAGE_SIZE = 50
+#: How many faces a directory card shows.
+FACES = 4
+
+
+def group_tabs(group, current: str) -> list[tuple[str, str, bool]]:
+    """The group's link tabs (components/tabs.html): its posts, members, files (where a
+    plugin routes a group's files) and what it is about."""
+    detail = links.reverse("groups:detail", [group.slug])
+    tabs = [
+        (detail, _("Posts"), current == "posts"),
+        (links.reverse("groups:members", [group.slug]), _("Members"), current == "members"),
+    ]
+    files = links.reverse_or_empty("drive:group", [group.slug])
+    if files:
+        tabs.append((files, _("Files"), current == "files"))
+    tabs.append((f"{detail}?tab=about", _("About"), current == "about"))
+    return tabs
+
+
+def attach_faces(user, groups) -> None:
+    """Put ``faces`` (up to :data:`FACES` members, photos loaded) on each group whose
+    members ``user`` may see, in one query for all of them (never one per group)."""
+    groups = list(groups)
+    for group in groups:
+        group.faces = []
+    shown = {group.pk: group for group in groups if services.can_see_content(user, group)}
+    if not shown:
+        return
+    ranked = (
+        Membership.objects.filter(group_id__in=shown, user__is_active=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("group_id")],
+                order_by=[F("role").desc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=FACES)
+        .select_related("user", *avatars.related("user"))
+        .order_by("group_id", "rank")
+    )
+    for membership in ranked:
+        shown[membership.group_id].faces.append(membership.user)
 
 
 def _group(request, slug) -> Group:
@@ -63,6 +108,8 @@ def directory(request):
         .order_by("name", "pk")
     )
     page = Paginator(others, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    attach_faces(request.user, [*mine, *page.object_list])
     invitations = Invitation.objects.filter(user=request.user, status=Invitation.PENDING).count()
     return render(
         request,
@@ -106,6 +153,7 @@ def create(request):
 def detail(request, slug):
     group = _group(request, slug)
     can_see = services.can_see_content(request.user, group)
+    tab = "about" if request.GET.get("tab") == "about" or not can_see else "posts"
     invitation = None
     if group.my_invitation_id:
         invitation = Invitation.objects.select_related("invited_by").get(pk=group.my_invitation_id)
@@ -121,6 +169,8 @@ def detail(request, slug):
             "invitation": invitation,
             "privacy_badge": services.PRIVACY_BADGES[group.privacy],
             "tags": sorted(tag.name for tag in group.tags.all()),
+            "tab": tab,
+            "tabs": group_tabs(group, tab),
         },
     )
 
@@ -280,7 +330,7 @@ def decline_invitation(request, slug):
 def invitations(request):
     pending = (
         Invitation.objects.filter(user=request.user, status=Invitation.PENDING)
-        .select_related("group", "invited_by")
+        .select_related("group", "invited_by", *avatars.related("invited_by"))
         .order_by("-created_at", "-pk")
     )
     return render(request, "groups/invitations.html", {"invitations": pending})
@@ -300,14 +350,13 @@ def members(request, slug, invite_form=None):
     group = _group_with_content(request, slug)
     can_moderate = services.can_moderate(request.user, group)
     is_owner = group.my_role == Membership.OWNER or request.user.has_perm("groups.change_group")
-    page = Paginator(services.members_of(group), MEMBERS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    people = services.members_of(group).select_related(*avatars.related("user"))
+    page = Paginator(people, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page"))
     pending = []
     if can_moderate:
         pending = list(
             JoinRequest.objects.filter(group=group, status=JoinRequest.PENDING)
-            .select_related("user")
+            .select_related("user", *avatars.related("user"))
             .order_by("created_at", "pk")
         )
     can_invite = services.can_invite(request.user, group)
@@ -319,6 +368,8 @@ def members(request, slug, invite_form=None):
             "page": page,
             "can_moderate": can_moderate,
             "is_owner": is_owner,
+            "can_see_content": True,
+            "tabs": group_tabs(group, "members"),
             "role_choices": Membership.ROLE_CHOICES,
             "pending_requests": pending,
             "can_invite": can_invite,

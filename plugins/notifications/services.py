@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plugins.notifications.models import Notification, Preference
-from portal import visibility
+from portal import avatars, visibility
 from portal.notifications import CHANNELS, OFF, Notice, get_kind, kinds
 
 logger = logging.getLogger(__name__)
@@ -227,7 +227,7 @@ def recent(user, limit: int = 10) -> list[Notification]:
 
 def with_people(queryset: QuerySet[Notification]) -> QuerySet[Notification]:
     """What a list of notifications shows, loaded with it (no query per row)."""
-    return queryset.select_related("actor", "target_type")
+    return queryset.select_related("actor", "target_type", *avatars.related("actor"))
 
 
 def message(notification: Notification) -> str:

@@ -52,6 +52,29 @@ def unit_label(department: Department | None, names: dict[int, str]) -> str:
     return " › ".join(unit_trail(department, names)[-2:])
 
 
+def active_filters(request, form: DirectoryForm) -> list[dict]:
+    """The filters in use, as chips that each remove their filter (no query: the form
+    was validated already)."""
+    if not (form.is_bound and form.is_valid()):
+        return []
+    chips = []
+    for name in ("q", "department", "location", "skill", "new"):
+        value = form.cleaned_data.get(name)
+        if not value:
+            continue
+        label = form.fields[name].label
+        rest = request.GET.copy()
+        rest.pop(name, None)
+        rest.pop("page", None)
+        chips.append(
+            {
+                "text": str(label) if name == "new" else f"{label}: {value}",
+                "url": f"?{rest.urlencode()}" if rest else reverse("people:directory"),
+            }
+        )
+    return chips
+
+
 def _visible_profile(user, pk: int) -> Profile:
     try:
         return visible_profiles(user).get(pk=pk)
@@ -88,6 +111,7 @@ def directory(request):
             "cards": cards,
             "query": query.urlencode(),
             "filtered": form.is_bound,
+            "filters": active_filters(request, form),
             "show_completeness": can_see_completeness(request.user),
             "js_strings": {
                 "one": ngettext("%(count)s person", "%(count)s people", 1),
@@ -144,6 +168,7 @@ def by_user(request, user_id: int):
 def edit_me(request):
     """Edit one's own profile: the self-service fields; HR's fields are shown read-only."""
     profile = ensure_profile(request.user)
+    profile.user = request.user  # the avatar reads the photo from the account's cache
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():

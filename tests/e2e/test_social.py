@@ -107,7 +107,7 @@ def test_a_conversation_in_a_private_group(
     # --- Ben, a member: notified of the mention; votes, answers, comments, reacts -------
     ben_page, ben_errors = new_page(browser, browser_context_args)
     login(ben_page, "ben.durand@example.com", PASSWORD)
-    badge = ben_page.locator('[data-badge="notifications"]')
+    badge = ben_page.locator('[data-badge="notifications"]').first
     expect(badge).to_contain_text("1")
     ben_page.goto("/notifications/")
     mention = ben_page.get_by_role("link", name=re.compile("Anna Martin mentioned you"))

@@ -205,3 +205,31 @@ def test_admin_list_is_for_administrators(client, administrator, secret_group, l
     assert response.status_code == 200
     assert "Acquisition project" in response.content.decode()
     assert logged_in.get(reverse("groups_admin_list")).status_code in (302, 403)
+
+
+def test_directory_faces_cost_one_query_and_only_where_members_are_visible(
+    logged_in, employee, owner, public_group, private_group
+):
+    """The cards' avatar stacks load in one query for the whole page (not one per group),
+    and a private group the reader is not in shows no faces."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as context:
+            response = logged_in.get(reverse("groups:directory"))
+        assert response.status_code == 200
+        return len(context), response
+
+    count_queries()  # caches of the site and of the reader's access
+    few, response = count_queries()
+    cards = {group.name: group for group in response.context["page"].object_list}
+    assert [person.pk for person in cards[public_group.name].faces] == [owner.pk]
+    assert cards[private_group.name].faces == []
+    for number in range(5):
+        group = services.create_group(owner, name=f"Club {number}", privacy="public")
+        services.join(employee, group)
+    count_queries()  # the reader's access changed: its cache is built again
+    more, response = count_queries()
+    assert more == few
+    assert all(group.faces for group in response.context["mine"])

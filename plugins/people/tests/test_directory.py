@@ -185,3 +185,19 @@ def test_people_is_in_the_navigation(logged_in):
     response = logged_in.get("/people/")
     html = response.content.decode()
     assert 'href="/people/"' in html and 'aria-current="page"' in html
+
+
+def test_directory_cards_show_photos_from_the_loaded_profiles(logged_in, departments):
+    """The avatar tag reads the photo from the profile loaded with the card (never a query):
+    a person with a photo gets an <img>, one without gets initials."""
+    from plugins.people.models import Profile
+
+    pictured = person("pia.photo@example.com", departments["sales"])
+    person("ines.initials@example.com", departments["sales"])
+    Profile.objects.filter(pk=pictured.profile.pk).update(photo="people/photos/pia.png")
+    html = logged_in.get("/people/?q=example").content.decode()
+    cards = html.split('class="card card--link people-card"')[1:]
+    with_photo = [card for card in cards if "Pia" in card.split("</li>")[0]]
+    without = [card for card in cards if "Ines" in card.split("</li>")[0]]
+    assert with_photo and "<img" in with_photo[0].split("</span>")[0]
+    assert without and "<img" not in without[0].split("</span>")[0]
