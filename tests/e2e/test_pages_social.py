@@ -19,8 +19,6 @@ VARIANTS = [
 ]
 
 
-
-
 @pytest.fixture
 def social(home_page, departments, employee):
     """A public group with a few members (one invites the employee, who is notified), a
