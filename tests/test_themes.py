@@ -94,3 +94,10 @@ def test_rendered_pages_reference_only_this_site(logged_in, content_page):
     for url in ("/", content_page.url, "/bookmarks/", "/account/settings/"):
         html = logged_in.get(url).content.decode()
         assert not EXTERNAL.search(html), url
+
+
+def test_pages_can_add_to_the_head(logged_in):
+    """base.html keeps its ``extra_head`` block: pages load their own stylesheets there."""
+    html = logged_in.get("/groups/").content.decode()
+    head = html[: html.index("</head>")]
+    assert "groups/groups.css" in head
