@@ -2,8 +2,10 @@ from django.conf import settings
 
 
 def portal(request):
-    """Names every template may use: the site name and the active theme."""
+    """Names every template may use: the site name, the active theme, and whether pages
+    register the service worker."""
     return {
         "portal_site_name": settings.WAGTAIL_SITE_NAME,
         "portal_theme": settings.PORTAL_THEME,
+        "portal_service_worker": getattr(settings, "PORTAL_SERVICE_WORKER", True),
     }

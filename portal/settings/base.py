@@ -162,6 +162,9 @@ AUTH_PASSWORD_VALIDATORS = [
 #: Paths open to visitors who are not logged in (everything else is intranet-only).
 PORTAL_PUBLIC_PATH_PREFIXES = ["/healthz", "/static/", "/favicon.ico"]
 
+#: Pages register the service worker (/sw.js: the offline page and static files).
+PORTAL_SERVICE_WORKER = True
+
 # --- Languages -----------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

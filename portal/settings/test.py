@@ -47,3 +47,9 @@ PORTAL_SEARCH_BACKEND = os.environ.get("PORTAL_SEARCH_BACKEND", "database")
 # The rate limits keep their real defaults (base.py): no test writes that fast for one
 # account, and a client hammering an endpoint meets a 429 here as in production. Tests
 # that fire many requests on purpose (the schema fuzzer) lift them themselves.
+
+# Browser tests open and close hundreds of pages: a service worker installing in the
+# background would still be fetching from the live server while a test's database is
+# flushed (PostgreSQL then reports a deadlock). Its own tests turn it back on
+# (tests/test_webapp.py, tests/e2e/test_htmx.py).
+PORTAL_SERVICE_WORKER = False

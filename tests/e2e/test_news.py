@@ -91,8 +91,10 @@ def test_write_submit_approve_and_read_a_news(
 
 
 def test_copy_and_reset_the_personal_feed_link(
-    page, live_server, news_index, employee, login, assert_accessible
+    page, live_server, news_index, employee, login, assert_accessible, settings
 ):
+    # The feed link is built on the portal's configured address: here, the test server's.
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     login(page, employee.email, PASSWORD)
     page.goto(news_index.url)

@@ -34,7 +34,7 @@ def test_a_polyglot_cover_is_shown_as_an_image_and_hidden_from_outsiders(
     group.refresh_from_db()
     assert group.cover.name.endswith(".gif")
     page.goto(f"/groups/{group.slug}/")
-    image = page.locator("img.groups-header__cover")
+    image = page.locator("img.groups-banner__image")
     expect(image).to_have_attribute("src", group.cover.url)
     page.wait_for_function(
         "img => img.complete && img.naturalWidth === 120", arg=image.element_handle()
