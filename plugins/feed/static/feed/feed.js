@@ -116,11 +116,11 @@
     show(kindOf());
 
     if (prompt && !form.hasAttribute("data-composer-open")) {
-      prompt.hidden = false;
       form.hidden = true;
       prompt.addEventListener("click", function () {
         prompt.hidden = true;
         form.hidden = false;
+        form.setAttribute("data-composer-open", "");
         prompt.setAttribute("aria-expanded", "true");
         var text = form.querySelector("textarea");
         if (text) { text.focus(); }
