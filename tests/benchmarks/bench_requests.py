@@ -86,7 +86,7 @@ def endpoints(ctx: Context) -> list[Endpoint]:
             _check_api_pages,
         ),
         Endpoint("news index page", "/news/", _check_html("news")),
-        Endpoint("my bookmarks", "/bookmarks/", _check_html('class="card-list"')),
+        Endpoint("my bookmarks", "/bookmarks/", _check_html('class="card-list ')),
     ]
 
 
