@@ -26,7 +26,17 @@ def test_the_manifest_is_valid_json_with_the_site_name(client, settings):
     assert data["display"] == "standalone"
     for key in ("theme_color", "background_color"):
         assert re.fullmatch(r"#[0-9a-f]{3,8}", data[key])
-    assert data["theme_color"] == "#1e3a8a"  # --color-header-bg of the default theme
+    # --color-header-bg and --color-bg of the default theme (light-dark() pairs: the light one)
+    assert data["theme_color"] == "#ffffff"
+    assert data["background_color"] == "#f3f4f7"
+
+
+def test_theme_colours_are_read_from_light_dark_pairs(logged_in):
+    assert webapp.theme_colour(*webapp.THEME_COLOR, scheme="dark") == "#141821"
+    html = logged_in.get("/").content.decode()
+    assert (
+        '<meta name="theme-color" media="(prefers-color-scheme: dark)" content="#141821">' in html
+    )
 
 
 def test_the_manifest_icons_exist_at_their_sizes(client):

@@ -48,9 +48,13 @@ PRECACHE_STATIC = [
 
 
 @functools.cache
-def theme_colour(prop: str, fallback: str) -> str:
-    """The first value of a colour custom property in the theme's CSS, else ``fallback``."""
-    pattern = re.compile(rf"{re.escape(prop)}\s*:\s*(#[0-9a-fA-F]{{3,8}})\b")
+def theme_colour(prop: str, fallback: str, scheme: str = "light") -> str:
+    """The first value of a colour custom property in the theme's CSS, else ``fallback``.
+    Tokens are ``light-dark(<light>, <dark>)`` pairs: ``scheme`` picks one of them (a
+    plain ``#rrggbb`` value serves both)."""
+    colour = r"#[0-9a-fA-F]{3,8}"
+    pair = rf"light-dark\(\s*({colour})\s*,\s*({colour})\s*\)"
+    pattern = re.compile(rf"{re.escape(prop)}\s*:\s*(?:{pair}|({colour})\b)")
     for path in THEME_CSS:
         found = finders.find(path)
         if not found:
@@ -58,7 +62,8 @@ def theme_colour(prop: str, fallback: str) -> str:
         with open(found, encoding="utf-8") as handle:
             match = pattern.search(handle.read())
         if match:
-            return match.group(1).lower()
+            light, dark, plain = match.groups()
+            return (plain or (dark if scheme == "dark" else light)).lower()
     return fallback
 
 
