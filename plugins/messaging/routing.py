@@ -1,0 +1,3 @@
+"""The messaging socket, mounted at /ws/messaging/ by ``portal.realtime``."""
+
+websocket_urlpatterns: list = []
