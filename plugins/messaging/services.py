@@ -139,9 +139,14 @@ def messages_after(user, conversation, after_id: int, limit=MAX_PAGE_SIZE) -> li
     )
 
 
-def history(user, conversation, before_id: int | None = None, limit=PAGE_SIZE) -> list[Message]:
-    """One page of history before ``before_id`` (the cursor), oldest first."""
+def history(
+    user, conversation, before_id: int | None = None, limit=PAGE_SIZE, *, top_level: bool = False
+) -> list[Message]:
+    """One page of history before ``before_id`` (the cursor), oldest first; with
+    ``top_level``, without the replies of threads (shown under their message instead)."""
     queryset = _messages(user, conversation)
+    if top_level:
+        queryset = queryset.filter(parent__isnull=True)
     if before_id is not None:
         queryset = queryset.filter(pk__lt=before_id)
     page = list(queryset.order_by("-pk")[: _limit(limit)])
@@ -390,6 +395,13 @@ def post_message(
             Participant.objects.filter(conversation=conversation, archived=True).update(
                 archived=False
             )
+            # Broadcast first once committed (before the notifications are delivered):
+            # the live message never waits for the inboxes.
+            message_id, conversation_id = message.pk, conversation.pk
+            parent_id = parent.pk if parent is not None else None
+            transaction.on_commit(
+                lambda: _broadcast_new(conversation_id, message_id, parent_id), robust=True
+            )
             if urgent:
                 others = [
                     p.user
@@ -398,7 +410,14 @@ def post_message(
                     .select_related("user")
                 ]
                 modeoff.record_override(user, others, reason, message)
-            _notify_message(user, conversation, message, rendered, urgent=urgent, reason=reason)
+            # Then the inboxes (after the broadcast: asking the policy about a hundred
+            # participants never delays the live message nor the sender's answer).
+            transaction.on_commit(
+                lambda: _notify_message(
+                    user, conversation, message, rendered, urgent=urgent, reason=reason
+                ),
+                robust=True,
+            )
     except IntegrityError:
         _delete_stored(stored)
         if client_id:  # the same retry, at the same moment
@@ -413,11 +432,6 @@ def post_message(
         raise
     if rendered.first_link:
         _enqueue_preview(message, rendered.first_link)
-    message_id = message.pk
-    parent_id = parent.pk if parent is not None else None
-    transaction.on_commit(
-        lambda: _broadcast_new(conversation.pk, message_id, parent_id), robust=True
-    )
     return message
 
 
