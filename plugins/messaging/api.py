@@ -173,6 +173,10 @@ class ParticipantsSerializer(serializers.Serializer):
     )
 
 
+class GroupSpaceSerializer(serializers.Serializer):
+    group = api_fields.IntegerField(min_value=1, help_text=_("The group's id."))
+
+
 class MessageCreateSerializer(serializers.Serializer):
     body = serializers.CharField(
         required=False,
@@ -373,6 +377,43 @@ class ConversationViewSet(viewsets.GenericViewSet):
             services.leave(request.user, conversation)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    # --- A group's conversation ---
+
+    @extend_schema(
+        methods=["POST"],
+        request=GroupSpaceSerializer,
+        responses={200: ConversationSerializer, 201: ConversationSerializer},
+        description=_(
+            "Turn on a group's conversation (its owners and moderators): its members take "
+            "part, and joining or leaving the group joins or leaves it."
+        ),
+    )
+    @extend_schema(
+        methods=["DELETE"],
+        request=GroupSpaceSerializer,
+        responses={204: None},
+        description=_("Turn off a group's conversation (deleted with its messages)."),
+    )
+    @action(detail=False, methods=["post", "delete"], url_path="spaces")
+    def spaces(self, request):
+        from plugins.groups.models import Group
+        from portal import visibility
+
+        data = _valid(GroupSpaceSerializer, request)
+        group = Group.objects.filter(pk=data["group"]).first()
+        if group is None or not visibility.can_view(request.user, group):
+            raise exceptions.ValidationError({"group": [_("This group cannot be found.")]})
+        with service_errors(), transaction.atomic():
+            if request.method == "DELETE":
+                services.disable_space(request.user, group)
+                return Response(status=status.HTTP_204_NO_CONTENT)
+            existed = services.space_of(group) is not None
+            conversation = services.enable_space(request.user, group)
+        return Response(
+            services.serialise_conversation(request.user, conversation),
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
     # --- Participants ---
 
     @extend_schema(
@@ -414,6 +455,11 @@ class ConversationViewSet(viewsets.GenericViewSet):
             ),
             OpenApiParameter(
                 "before", int, description=_("Messages before this id (older history).")
+            ),
+            OpenApiParameter(
+                "top_level",
+                bool,
+                description=_("Leave out the replies of threads (with before, or alone)."),
             ),
             OpenApiParameter(
                 "limit",
@@ -464,10 +510,18 @@ class ConversationViewSet(viewsets.GenericViewSet):
             page = page[:limit]
             cursor = f"{base}?after={page[-1].pk}&limit={limit}" if more and page else None
         else:
-            page = services.history(request.user, conversation, before, limit + 1)
+            top_level = request.query_params.get("top_level", "").lower() in ("1", "true", "yes")
+            page = services.history(
+                request.user, conversation, before, limit + 1, top_level=top_level
+            )
             more = len(page) > limit
             page = page[1:] if more else page
-            cursor = f"{base}?before={page[0].pk}&limit={limit}" if more and page else None
+            cursor = (
+                f"{base}?before={page[0].pk}&limit={limit}"
+                + ("&top_level=true" if top_level else "")
+                if more and page
+                else None
+            )
         return Response(
             {
                 "results": services.serialise_many(request.user, page),

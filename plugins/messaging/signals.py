@@ -4,7 +4,7 @@ members, and a reaction to a message is broadcast to the conversation."""
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from plugins.messaging import services
 
@@ -37,6 +37,21 @@ def reaction_changed(sender, instance, **kwargs):
         services.changed(instance.object_id)
 
 
+def no_reaction_to_a_deleted_message(sender, instance, raw=False, **kwargs):
+    """A deleted message (a tombstone) takes no reaction."""
+    if raw:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import PermissionDenied
+
+    from plugins.messaging.models import Message
+
+    if instance.content_type_id == ContentType.objects.get_for_model(Message).pk and (
+        Message.objects.filter(pk=instance.object_id, deleted_at__isnull=False).exists()
+    ):
+        raise PermissionDenied
+
+
 def connect() -> None:
     if apps.is_installed("plugins.groups"):
         from plugins.groups.models import Membership
@@ -48,6 +63,9 @@ def connect() -> None:
     if apps.is_installed("plugins.reactions"):
         from plugins.reactions.models import Reaction
 
+        pre_save.connect(
+            no_reaction_to_a_deleted_message, sender=Reaction, dispatch_uid="messaging_no_tombstone"
+        )
         post_save.connect(reaction_changed, sender=Reaction, dispatch_uid="messaging_reacted")
         post_delete.connect(reaction_changed, sender=Reaction, dispatch_uid="messaging_unreacted")
 

@@ -335,3 +335,51 @@ class TestReading:
 
     def test_off(self, me, conv):
         assert me.get(url(conv, "off/")).json() == []
+
+
+class TestGroupConversationApi:
+    def test_moderators_turn_it_on_and_off(self, me, employee, colleague, outsider):
+        from plugins.groups.models import Group, Membership
+        from portal import visibility
+
+        group = Group.objects.create(name="Design", slug="design", privacy=Group.SECRET)
+        Membership.objects.create(group=group, user=employee, role=Membership.OWNER)
+        Membership.objects.create(group=group, user=colleague)
+        for person in (employee, colleague):
+            visibility.forget_tokens(person)
+        assert (
+            client_for(colleague)
+            .post("/api/conversations/spaces/", {"group": group.pk}, format="json")
+            .status_code
+            == 403
+        )
+        hidden = client_for(outsider).post(
+            "/api/conversations/spaces/", {"group": group.pk}, format="json"
+        )
+        missing = client_for(outsider).post(
+            "/api/conversations/spaces/", {"group": 10**12}, format="json"
+        )
+        assert hidden.status_code == 400 and hidden.json() == missing.json()
+        response = me.post("/api/conversations/spaces/", {"group": group.pk}, format="json")
+        assert response.status_code == 201 and response.json()["kind"] == "space"
+        assert response.json()["display_title"] == "Design"
+        assert client_for(colleague).get(url(response.json()["id"])).status_code == 200
+        assert (
+            me.delete("/api/conversations/spaces/", {"group": group.pk}, format="json").status_code
+            == 204
+        )
+        assert client_for(colleague).get(url(response.json()["id"])).status_code == 404
+
+
+def test_top_level_history_leaves_replies_out(me, conv, employee):
+    root = services.post_message(employee, conv, "q")
+    services.post_message(employee, conv, "a", parent=root)
+    data = me.get(url(conv, "messages/?top_level=true")).json()
+    assert [m["id"] for m in data["results"]] == [root.pk]
+
+
+def test_no_reaction_to_a_deleted_message(me, conv, employee):
+    message = services.post_message(employee, conv, "gone")
+    services.delete_message(employee, conv, message.pk)
+    response = me.post(f"/api/messages/{message.pk}/reactions/", {"kind": "like"}, format="json")
+    assert response.status_code in (403, 404)
