@@ -1147,12 +1147,12 @@ def total_unread(user) -> int:
 
 
 def unread_state(user, conversation) -> dict:
-    """``{"conversation", "unread", "total"}``: what a socket sends on ``unread.changed``."""
+    """``{"conversation", "unread", "total"}`` (a conversation or its id): what a socket
+    sends its person on ``unread.changed``."""
+    pk = getattr(conversation, "pk", conversation)
     return {
-        "conversation": conversation.pk if hasattr(conversation, "pk") else conversation,
-        "unread": unread_counts(user, [getattr(conversation, "pk", conversation)]).get(
-            getattr(conversation, "pk", conversation), 0
-        ),
+        "conversation": pk,
+        "unread": unread_counts(user, [pk]).get(pk, 0),
         "total": total_unread(user),
     }
 
