@@ -93,6 +93,11 @@ class MessageSerializer(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
+class ParticipantSerializer(ChatPersonSerializer):
+    is_admin = serializers.BooleanField()
+    joined_at = serializers.DateTimeField()
+
+
 class ConversationSerializer(serializers.Serializer):
     """A conversation as the person asking sees it."""
 
@@ -417,6 +422,11 @@ class ConversationViewSet(viewsets.GenericViewSet):
     # --- Participants ---
 
     @extend_schema(
+        methods=["GET"],
+        responses={200: ParticipantSerializer(many=True), 404: NOT_FOUND_RESPONSE},
+        description=_("Everyone in the conversation, in the order they joined."),
+    )
+    @extend_schema(
         methods=["POST"],
         request=ParticipantsSerializer,
         responses={200: ConversationSerializer, 404: NOT_FOUND_RESPONSE},
@@ -428,9 +438,12 @@ class ConversationViewSet(viewsets.GenericViewSet):
         responses={200: ConversationSerializer, 404: NOT_FOUND_RESPONSE},
         description=_("Remove people from a group conversation (its admins)."),
     )
-    @action(detail=True, methods=["post", "delete"])
+    @action(detail=True, methods=["get", "post", "delete"])
     def participants(self, request, pk=None):
         conversation = self.conversation()
+        if request.method == "GET":
+            with service_errors():
+                return Response(services.participant_list(request.user, conversation))
         data = _valid(ParticipantsSerializer, request)
         with service_errors(), transaction.atomic():
             if request.method == "POST":

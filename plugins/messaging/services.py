@@ -891,6 +891,23 @@ def _participants_changed(conversation, user_ids) -> None:
     _reindex(ids)
 
 
+def participant_list(user, conversation) -> list[dict]:
+    """Everyone in the conversation (for ``user``, who takes part in it: else
+    :class:`LookupError`), in the order they joined: ``{"id", "name", "avatar",
+    "is_admin", "joined_at"}``, in one query."""
+    seats = list(
+        Participant.objects.filter(conversation=conversation)
+        .select_related("user", *avatars.related("user"))
+        .order_by("joined_at", "pk")
+    )
+    if not any(p.user_id == getattr(user, "pk", None) for p in seats):
+        raise LookupError(getattr(conversation, "pk", conversation))
+    return [
+        {**_person(p.user), "is_admin": p.is_admin, "joined_at": p.joined_at.isoformat()}
+        for p in seats
+    ]
+
+
 def _admin_seat(user, conversation) -> Participant:
     mine = seat(user, conversation)
     if mine is None:
@@ -1339,6 +1356,14 @@ def recipients_off(user, conversation, at: datetime | None = None) -> list[tuple
     ]
     found = modeoff.states(others, at)
     return [(p, found[p.pk]) for p in others if p.pk in found and found[p.pk].off]
+
+
+def suggested_send_at(user, conversation, at: datetime | None = None) -> datetime | None:
+    """When to schedule a message so that every other participant who is off now is back
+    (the latest of their returns), or ``None`` when nobody is off."""
+    returns = [state.until for _person_, state in recipients_off(user, conversation, at)]
+    returns = [moment for moment in returns if moment is not None]
+    return max(returns) if returns else None
 
 
 #: How far ahead a message may be scheduled.

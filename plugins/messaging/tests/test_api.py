@@ -383,3 +383,25 @@ def test_no_reaction_to_a_deleted_message(me, conv, employee):
     services.delete_message(employee, conv, message.pk)
     response = me.post(f"/api/messages/{message.pk}/reactions/", {"kind": "like"}, format="json")
     assert response.status_code in (403, 404)
+
+
+def test_participant_list(me, conv, employee, outsider):
+    people = me.get(url(conv, "participants/")).json()
+    assert [p["id"] for p in people][0] == employee.pk and people[0]["is_admin"]
+    assert len(people) == 3
+    assert client_for(outsider).get(url(conv, "participants/")).status_code == 404
+
+
+def test_messages_reach_the_channel_layer(conv, employee, colleague, commit):
+    """Without any stand-in: stored, committed, then on the conversation's group."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(services.conversation_group(conv.pk), channel)
+    with commit():
+        message = services.post_message(colleague, conv, "live")
+    event = async_to_sync(layer.receive)(channel)
+    assert event["type"] == "message.new" and event["message"]["id"] == message.pk
+    assert event["conversation"] == conv.pk

@@ -538,3 +538,11 @@ class TestModeOff:
         assert message.urgent
         others = sorted(pk for pk in services.participant_ids(group_conv) if pk != employee.pk)
         assert logged == [(employee.pk, others, "outage", message.pk)]
+
+
+def test_suggested_send_at_is_when_everyone_is_back(employee, colleague, third, monkeypatch):
+    conversation = services.start_group(employee, [colleague.pk, third.pk])
+    assert services.suggested_send_at(employee, conversation) is None
+    back = timezone.now() + timedelta(hours=14)
+    off_for(monkeypatch, third, modeoff.State(True, timezone.now(), back, modeoff.MANUAL))
+    assert services.suggested_send_at(employee, conversation) == back
