@@ -347,7 +347,7 @@ class ConversationViewSet(viewsets.GenericViewSet):
         people = list(dict.fromkeys(data["participants"]))
         others = [pk for pk in people if pk != request.user.pk]
         with service_errors(), transaction.atomic():
-            if len(others) == 1 and not data.get("title") and len(people) == 1:
+            if len(others) == 1 and not data.get("title"):
                 existed = services.Conversation.objects.filter(
                     direct_key=_direct_key(request.user.pk, others[0])
                 ).exists()

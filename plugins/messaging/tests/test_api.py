@@ -405,3 +405,10 @@ def test_messages_reach_the_channel_layer(conv, employee, colleague, commit):
     event = async_to_sync(layer.receive)(channel)
     assert event["type"] == "message.new" and event["message"]["id"] == message.pk
     assert event["conversation"] == conv.pk
+
+
+def test_naming_oneself_too_still_means_one_to_one(me, employee, colleague):
+    response = me.post(
+        "/api/conversations/", {"participants": [employee.pk, colleague.pk]}, format="json"
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "direct"
