@@ -180,6 +180,9 @@ class ParticipantsSerializer(serializers.Serializer):
 
 class GroupSpaceSerializer(serializers.Serializer):
     group = api_fields.IntegerField(min_value=1, help_text=_("The group's id."))
+    enabled = serializers.BooleanField(
+        required=False, default=True, help_text=_("On (true) or off (false).")
+    )
 
 
 class MessageCreateSerializer(serializers.Serializer):
@@ -385,21 +388,16 @@ class ConversationViewSet(viewsets.GenericViewSet):
     # --- A group's conversation ---
 
     @extend_schema(
-        methods=["POST"],
         request=GroupSpaceSerializer,
-        responses={200: ConversationSerializer, 201: ConversationSerializer},
+        responses={200: ConversationSerializer, 201: ConversationSerializer, 204: None},
         description=_(
-            "Turn on a group's conversation (its owners and moderators): its members take "
-            "part, and joining or leaving the group joins or leaves it."
+            "Turn a group's conversation on (enabled true, the default: 201, or 200 when it "
+            "is on already) or off (enabled false: 204; deleted with its messages). Its "
+            "owners and moderators only. Its members take part, and joining or leaving the "
+            "group joins or leaves it."
         ),
     )
-    @extend_schema(
-        methods=["DELETE"],
-        request=GroupSpaceSerializer,
-        responses={204: None},
-        description=_("Turn off a group's conversation (deleted with its messages)."),
-    )
-    @action(detail=False, methods=["post", "delete"], url_path="spaces")
+    @action(detail=False, methods=["post"], url_path="spaces")
     def spaces(self, request):
         from plugins.groups.models import Group
         from portal import visibility
@@ -409,7 +407,7 @@ class ConversationViewSet(viewsets.GenericViewSet):
         if group is None or not visibility.can_view(request.user, group):
             raise exceptions.ValidationError({"group": [_("This group cannot be found.")]})
         with service_errors(), transaction.atomic():
-            if request.method == "DELETE":
+            if not data.get("enabled", True):
                 services.disable_space(request.user, group)
                 return Response(status=status.HTTP_204_NO_CONTENT)
             existed = services.space_of(group) is not None

@@ -365,7 +365,9 @@ class TestGroupConversationApi:
         assert response.json()["display_title"] == "Design"
         assert client_for(colleague).get(url(response.json()["id"])).status_code == 200
         assert (
-            me.delete("/api/conversations/spaces/", {"group": group.pk}, format="json").status_code
+            me.post(
+                "/api/conversations/spaces/", {"group": group.pk, "enabled": False}, format="json"
+            ).status_code
             == 204
         )
         assert client_for(colleague).get(url(response.json()["id"])).status_code == 404
