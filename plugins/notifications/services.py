@@ -100,6 +100,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
     if not wanted:
         return []
     now = timezone.now()
+    held = hold_until is not None and hold_until > now
     actor = notice.actor if getattr(notice.actor, "pk", None) else None
     fields = {
         "actor": actor,
@@ -121,6 +122,11 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
         unread = Notification.objects.filter(
             recipient__in=wanted, group_key=notice.group_key, read_at__isnull=True
         ).order_by("recipient", "-updated_at", "-pk")
+        if held:
+            # Held activity never changes a line the person already sees (its actors, its
+            # title, the digest's "new" mark): it groups with what is held, or waits in a
+            # line of its own until mode off ends.
+            unread = unread.filter(visible_from__gt=now)
         # Reversed, so that the latest unread row of each recipient wins.
         existing = dict(reversed(list(unread.values_list("recipient_id", "pk"))))
         known_actor = set()
@@ -161,7 +167,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
                 [through(notification_id=pk, user_id=actor.pk) for pk in new_actor]
                 + [through(notification_id=n.pk, user_id=actor.pk) for n in created]
             )
-    if hold_until is None or hold_until <= now:
+    if not held:
         transaction.on_commit(lambda: push(wanted), robust=True)
     return [*existing.values(), *(n.pk for n in created)]
 
