@@ -323,6 +323,29 @@ def override_covers(override, actor, recipient) -> bool:
     return override.recipients.filter(pk=getattr(recipient, "pk", None)).exists()
 
 
+def collect_metrics():
+    """The adoption dashboard's count of urgent overrides (the last 30 days, and ever):
+    a company that overrides often has a problem the figures should show."""
+    from django.utils.translation import gettext_lazy as _
+
+    from portal.core.models import UrgentOverride
+    from portal.metrics import Metric
+
+    since = timezone.now() - dt.timedelta(days=30)
+    return [
+        Metric(
+            "modeoff.urgent_overrides_30d",
+            _("Urgent overrides of mode off in the last 30 days"),
+            UrgentOverride.objects.filter(created_at__gte=since).count(),
+        ),
+        Metric(
+            "modeoff.urgent_overrides",
+            _("Urgent overrides of mode off, ever"),
+            UrgentOverride.objects.count(),
+        ),
+    ]
+
+
 # --- Read receipts ---------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, ngettext_noop
+from django.utils.translation import ngettext, ngettext_lazy
 
 from portal import signals, visibility
 
@@ -115,15 +115,15 @@ def _counted(singular: str, plural: str):
 
 # Marked for the translation catalogue (``_counted`` translates them when called).
 _COUNTED_STRINGS = [
-    ngettext_noop("%(n)d mention", "%(n)d mentions"),
-    ngettext_noop("%(n)d comment", "%(n)d comments"),
-    ngettext_noop("%(n)d comment on a page", "%(n)d comments on pages"),
-    ngettext_noop("%(n)d reply", "%(n)d replies"),
-    ngettext_noop("%(n)d reaction", "%(n)d reactions"),
-    ngettext_noop("%(n)d group invitation", "%(n)d group invitations"),
-    ngettext_noop("%(n)d request to join a group", "%(n)d requests to join a group"),
-    ngettext_noop("%(n)d answer to a request", "%(n)d answers to requests"),
-    ngettext_noop("%(n)d post in your groups", "%(n)d posts in your groups"),
+    ngettext_lazy("%(n)d mention", "%(n)d mentions", 1),
+    ngettext_lazy("%(n)d comment", "%(n)d comments", 1),
+    ngettext_lazy("%(n)d comment on a page", "%(n)d comments on pages", 1),
+    ngettext_lazy("%(n)d reply", "%(n)d replies", 1),
+    ngettext_lazy("%(n)d reaction", "%(n)d reactions", 1),
+    ngettext_lazy("%(n)d group invitation", "%(n)d group invitations", 1),
+    ngettext_lazy("%(n)d request to join a group", "%(n)d requests to join a group", 1),
+    ngettext_lazy("%(n)d answer to a request", "%(n)d answers to requests", 1),
+    ngettext_lazy("%(n)d post in your groups", "%(n)d posts in your groups", 1),
 ]
 
 
