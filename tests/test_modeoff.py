@@ -313,6 +313,7 @@ def test_holding_many_recipients_asks_mode_off_twice_whatever_their_number(colle
     for person in people:
         set_hours(person)
     note = Note.objects.create(author=colleague, text="to all")
+    ModeOffPolicy.load()  # created on first use
     with time_machine.travel(MONDAY_20, tick=False), CaptureQueriesContext(connection) as seen:
         send("mention", people, actor=colleague, target=note)
     mine = [
