@@ -253,6 +253,25 @@ def hold_until(user, at: dt.datetime | None = None) -> dt.datetime | None:
     return current.until if current.off else None
 
 
+def until_text(current: State, at: dt.datetime | None = None) -> str:
+    """"Off until Monday 9:00" (within a week), "Off until 4 Jan 2027, 9:00" (later), in
+    the active language, time zone and the project's formats; "" when on."""
+    from django.utils import formats
+    from django.utils.translation import gettext as _
+
+    if not current.off or current.until is None:
+        return ""
+    at = at or timezone.now()
+    local = timezone.localtime(current.until)
+    time = formats.time_format(local, "TIME_FORMAT")
+    if local.date() == timezone.localtime(at).date():
+        return _("Off until %(time)s") % {"time": time}
+    if local - at < dt.timedelta(days=6):
+        day = formats.date_format(local, "l")
+        return _("Off until %(day)s %(time)s") % {"day": day, "time": time}
+    return _("Off until %(date)s") % {"date": formats.date_format(local, "DATETIME_FORMAT")}
+
+
 # --- Urgent override -------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ Frozen clocks (time-machine) throughout: nothing here depends on when the suite 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -239,7 +240,7 @@ def test_nothing_reaches_someone_outside_hours_and_one_summary_at_the_start(
         # Once: the next run, and the command, send nothing more.
         with django_capture_on_commit_callbacks(execute=True):
             assert summaries.deliver_due() == 0
-            call_command("deliver_mode_off_summaries", stdout=open("/dev/null", "w"))
+            call_command("deliver_mode_off_summaries", stdout=io.StringIO())
         assert Notification.objects.filter(kind="modeoff_summary").count() == 1
         assert len(pushed) == 1 and len(mail.outbox) == 1
         # The daily digest does not mail them again.
