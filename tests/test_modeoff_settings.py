@@ -142,7 +142,8 @@ def test_the_api_reads_and_writes(employee_client, employee, floor):
         body = employee_client.get(URL).json()
         assert body["state"] == {"off": False, "since": None, "until": None, "reason": ""}
         assert body["settings"]["days"] == [1, 2, 3, 4, 5]
-        assert body["floor"]["latest_end"] == "20:00" and body["floor"]["days"] == [1, 2, 3, 4, 5, 6]
+        assert body["floor"]["latest_end"] == "20:00"
+        assert body["floor"]["days"] == [1, 2, 3, 4, 5, 6]
         assert body["read_receipts"] is True
         changed = employee_client.patch(
             URL, {"off_until": "2026-12-09T14:00", "show_read_receipts": False}, format="json"

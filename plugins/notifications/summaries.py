@@ -69,7 +69,7 @@ def due(at: dt.datetime | None = None) -> list[tuple[int, dt.datetime]]:
 
 
 def sentence(counts: dict[str, int]) -> str:
-    """"While you were off: 3 mentions, 12 messages", in the active language."""
+    """ "While you were off: 3 mentions, 12 messages", in the active language."""
     parts = []
     others = 0
     for key, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
@@ -96,8 +96,7 @@ def deliver_summary(user, until: dt.datetime) -> ModeOffSummary | None:
     )
     mine = mine.exclude(kind=MODE_OFF_SUMMARY.key)
     counts = {
-        row["kind"]: row["n"]
-        for row in mine.order_by().values("kind").annotate(n=Count("pk"))
+        row["kind"]: row["n"] for row in mine.order_by().values("kind").annotate(n=Count("pk"))
     }
     try:
         with transaction.atomic():
@@ -141,9 +140,7 @@ def _mail(user, until: dt.datetime) -> None:
         )
     )
     if notifications:
-        transaction.on_commit(
-            lambda: digest.send(digest.Digest(user, notifications)), robust=True
-        )
+        transaction.on_commit(lambda: digest.send(digest.Digest(user, notifications)), robust=True)
 
 
 def deliver_due(at: dt.datetime | None = None) -> int:
@@ -190,8 +187,8 @@ def changed(sender, user=None, state=None, at=None, **kwargs):
     if user is not None:
         rehold(user, at)
         return
-    ids = held().filter(visible_from__gt=at or timezone.now()).values_list(
-        "recipient_id", flat=True
+    ids = (
+        held().filter(visible_from__gt=at or timezone.now()).values_list("recipient_id", flat=True)
     )
     for person in get_user_model().objects.filter(pk__in=set(ids)):
         rehold(person, at)

@@ -181,7 +181,7 @@ def zone_for(user, company=None) -> dt.tzinfo:
 
 
 def tomorrow_start(user, at=None) -> dt.datetime:
-    """"Switch off now until tomorrow 9:00": the start of their first working day after
+    """ "Switch off now until tomorrow 9:00": the start of their first working day after
     today (the next start after the end of today, in their time zone)."""
     at = at or timezone.now()
     zone = zone_for(user)

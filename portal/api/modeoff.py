@@ -178,5 +178,3 @@ class ModeOffView(APIView):
 def _zone_of(data, user):
     """Dates without an offset are read in the time zone being saved (else the current)."""
     return modeoff.zone_named(data.get("time_zone")) or modeoff_forms.zone_for(user)
-
-

@@ -230,8 +230,7 @@ class ModeOffPolicy(BaseGenericSetting):
         _("mode off is on"),
         default=True,
         help_text=_(
-            "When off, nothing is held: notifications reach everyone at once, whatever "
-            "their hours."
+            "When off, nothing is held: notifications reach everyone at once, whatever their hours."
         ),
     )
     time_zone = models.CharField(
@@ -339,7 +338,7 @@ class UrgentOverride(models.Model):
 
 
 class ModeOffSummary(models.Model):
-    """"While you were off: 3 mentions, 12 messages": what was held for someone until
+    """ "While you were off: 3 mentions, 12 messages": what was held for someone until
     ``until``, summarised once. The unique pair (recipient, until) is what makes the
     summary idempotent: a second run, or a late one, finds it and sends nothing."""
 
