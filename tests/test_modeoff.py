@@ -438,7 +438,9 @@ def test_the_summary_command_and_task(employee, colleague, send, pushed):
         assert deliver_mode_off_summaries.enqueue().return_value == 0
 
 
-def test_the_summary_is_in_the_person_s_language(employee, colleague, send, pushed):
+def test_the_summary_is_in_the_person_s_language(
+    employee, colleague, send, pushed, django_capture_on_commit_callbacks
+):
     from django.utils import translation
 
     with translation.override("fr"):
@@ -453,6 +455,7 @@ def test_the_summary_is_in_the_person_s_language(employee, colleague, send, push
     with time_machine.travel(MONDAY_20, tick=False):
         send("mention", [employee], actor=colleague, target=Note.objects.create(author=colleague))
     with time_machine.travel(TUESDAY_9, tick=False):
-        summaries.deliver_due()
+        with django_capture_on_commit_callbacks(execute=True):
+            summaries.deliver_due()
     summary = Notification.objects.get(kind="modeoff_summary")
     assert summary.target_title == "Pendant votre déconnexion : 1 mention"
