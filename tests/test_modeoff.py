@@ -459,3 +459,21 @@ def test_the_summary_is_in_the_person_s_language(
             summaries.deliver_due()
     summary = Notification.objects.get(kind="modeoff_summary")
     assert summary.target_title == "Pendant votre déconnexion : 1 mention"
+
+
+def test_privacy_exports_and_erases_mode_off(employee, colleague, allowed_group):
+    from portal import privacy
+
+    set_hours(employee, show_read_receipts=False)
+    colleague.groups.add(allowed_group)
+    modeoff.record_override(colleague, [employee], "Outage at the plant")
+    exported = privacy.export_user_data(employee)
+    assert exported["accounts"]["working_hours"]["show_read_receipts"] is False
+    assert len(exported["core"]["urgent_overrides_received"]) == 1
+    sent = privacy.export_user_data(colleague)["core"]["urgent_overrides_sent"]
+    assert sent[0]["reason"] == "Outage at the plant"
+    privacy.erase_user_data(colleague)
+    privacy.erase_user_data(employee)
+    assert not WorkingHours.objects.exists()
+    logged = UrgentOverride.objects.get()  # the company's count stays
+    assert logged.actor is None and logged.reason == "" and not logged.recipients.exists()
