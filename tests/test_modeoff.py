@@ -454,9 +454,11 @@ def test_the_summary_is_in_the_person_s_language(
     set_hours(employee)
     with time_machine.travel(MONDAY_20, tick=False):
         send("mention", [employee], actor=colleague, target=Note.objects.create(author=colleague))
-    with time_machine.travel(TUESDAY_9, tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            summaries.deliver_due()
+    with (
+        time_machine.travel(TUESDAY_9, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        summaries.deliver_due()
     summary = Notification.objects.get(kind="modeoff_summary")
     assert summary.target_title == "Pendant votre déconnexion : 1 mention"
 
