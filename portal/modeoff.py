@@ -420,10 +420,27 @@ def hold(sender, notice, recipient, **kwargs):
     return hold_until(recipient)
 
 
-def connect() -> None:
+def _policy_saved(sender, instance, **kwargs):
+    """The company's floor changed: everyone's held notifications are re-held (after the
+    commit, with the floor as saved)."""
+    from django.db import transaction
+
     from portal import signals
 
+    def tell():
+        signals.modeoff_changed.send_robust(sender=None, user=None, state=None, at=timezone.now())
+
+    transaction.on_commit(tell, robust=True)
+
+
+def connect() -> None:
+    from django.db.models.signals import post_save
+
+    from portal import signals
+    from portal.core.models import ModeOffPolicy
+
     signals.notification_hold.connect(hold, dispatch_uid="modeoff_hold")
+    post_save.connect(_policy_saved, sender=ModeOffPolicy, dispatch_uid="modeoff_policy_saved")
 
 
 def changed(user, at: dt.datetime | None = None) -> State:

@@ -352,6 +352,8 @@ def test_the_override_is_logged_and_bypasses_the_hold(
         send("mention", [employee, other], actor=colleague, target=note, urgent=override)
         assert services.unread_count(employee) == 1
         assert services.unread_count(other) == 0  # not named by the override: held
+        assert services.recent(employee)[0].data == {"urgent": True}
+        assert Notification.objects.get(recipient=other).data == {}
         assert pushed == [([employee.pk], "notification.new")]
     logged = UrgentOverride.objects.get()
     assert logged.actor == colleague and logged.reason == "The payment service is down"
@@ -479,3 +481,35 @@ def test_privacy_exports_and_erases_mode_off(employee, colleague, allowed_group)
     assert not WorkingHours.objects.exists()
     logged = UrgentOverride.objects.get()  # the company's count stays
     assert logged.actor is None and logged.reason == "" and not logged.recipients.exists()
+
+
+def test_a_new_floor_re_holds_what_is_held(
+    employee, colleague, send, pushed, django_capture_on_commit_callbacks
+):
+    set_hours(employee)
+    with time_machine.travel(MONDAY_20, tick=False):
+        send("mention", [employee], actor=colleague, target=Note.objects.create(author=colleague))
+        with django_capture_on_commit_callbacks(execute=True):
+            set_floor(earliest_start=dt.time(10, 0))
+        assert Notification.objects.get(recipient=employee).visible_from == paris(
+            2026, 12, 8, 10, 0
+        )
+
+
+def test_the_summary_lists_and_opens_like_any_notification(
+    logged_in, employee, colleague, send, pushed, django_capture_on_commit_callbacks
+):
+    set_hours(employee)
+    with time_machine.travel(MONDAY_20, tick=False):
+        send("mention", [employee], actor=colleague, target=Note.objects.create(author=colleague))
+    with time_machine.travel(TUESDAY_9, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            summaries.deliver_due()
+        page = logged_in.get("/notifications/")
+        assert page.status_code == 200
+        assert "While you were off: 1 mention" in page.content.decode()
+        summary = Notification.objects.get(kind="modeoff_summary")
+        opened = logged_in.get(f"/notifications/{summary.pk}/open/")
+        assert opened.status_code in (302, 303)
+        api = logged_in.get("/api/notifications/").json()
+        assert any("While you were off" in str(item) for item in api["results"])

@@ -110,7 +110,10 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
         "target_type": ContentType.objects.get_for_model(type(notice.target)),
         "target_id": notice.target.pk,
         "url": notice.url,
-        "data": notice.data,
+        # An urgent override says so on the line it let through mode off.
+        "data": {**notice.data, "urgent": True}
+        if getattr(notice, "urgent", False)
+        else notice.data,
         "target_title": (notice.title or target_title(notice.target))[:TITLE_LENGTH],
         # New activity: the digest mentions the group again.
         "emailed_at": None,
@@ -153,7 +156,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
                     actor=actor,
                     actor_count=1,
                     url=notice.url,
-                    data=notice.data,
+                    data=fields["data"],
                     target_title=fields["target_title"],
                     updated_at=now,
                     visible_from=hold_until or now,
