@@ -52,3 +52,26 @@ def test_set_working_hours_and_switch_off(page, employee, home_page, login, asse
     assert_accessible(page)
     page.get_by_role("button", name="Switch back on now").click()
     expect(page.locator("[data-modeoff-state]")).to_have_attribute("data-modeoff-state", "on")
+
+
+def test_a_colleague_who_is_off_shows_it_on_the_profile(
+    page, employee, colleague, home_page, login, assert_accessible
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    WorkingHours.objects.create(
+        user=colleague,
+        days="1234567",
+        start=dt.time(0, 0),
+        end=dt.time(23, 59),
+        off_until=timezone.now() + dt.timedelta(days=3),
+        off_since=timezone.now(),
+    )
+    login(page, employee.email, PASSWORD)
+    page.goto(colleague.get_absolute_url())
+    status = page.locator("[data-modeoff-status]")
+    expect(status).to_contain_text("Off until")
+    expect(page.locator(".people-profile__avatar [data-modeoff]")).to_have_count(1)
+    assert_accessible(page)
