@@ -33,8 +33,12 @@ class SettingsSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=7),
         help_text="ISO weekdays: 1 is Monday, 7 Sunday.",
     )
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M")
+    start = serializers.RegexField(
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", help_text="HH:MM, on the wall clock of time_zone."
+    )
+    end = serializers.RegexField(
+        r"^([01][0-9]|2[0-3]):[0-5][0-9]$", help_text="HH:MM, after start."
+    )
     off_until = serializers.DateTimeField(allow_null=True)
     show_read_receipts = serializers.BooleanField()
 
