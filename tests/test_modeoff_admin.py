@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from portal.accounts import roles
-from portal.core.models import ModeOffPolicy
+from portal.core.models import ModeOffPolicy, UrgentOverride
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,28 @@ def test_a_bad_floor_is_refused(client, admin_with_permissions):
 def test_employees_cannot_edit_it(client, employee):
     client.force_login(employee)
     assert client.get(URL, follow=False).status_code in (302, 403)
+
+
+def test_the_override_log_is_read_only_in_the_admin(client, admin_with_permissions, employee):
+    from django.contrib.auth.models import Group
+
+    from portal import modeoff
+
+    on_call = Group.objects.create(name="On call")
+    company = ModeOffPolicy.objects.create()
+    company.override_groups.add(on_call)
+    admin_with_permissions.groups.add(on_call)
+    logged = modeoff.record_override(admin_with_permissions, [employee], "Plant outage")
+    client.force_login(admin_with_permissions)
+    listing = client.get("/admin/snippets/core/urgentoverride/")
+    assert listing.status_code == 200
+    assert "Plant outage" in listing.content.decode()
+    assert (
+        client.get(f"/admin/snippets/core/urgentoverride/inspect/{logged.pk}/").status_code == 200
+    )
+    assert client.get("/admin/snippets/core/urgentoverride/add/").status_code in (302, 403)
+    edit = client.get(f"/admin/snippets/core/urgentoverride/edit/{logged.pk}/")
+    assert edit.status_code in (302, 403)
+    delete = client.post(f"/admin/snippets/core/urgentoverride/delete/{logged.pk}/")
+    assert delete.status_code in (302, 403)
+    assert UrgentOverride.objects.filter(pk=logged.pk).exists()
