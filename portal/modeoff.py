@@ -339,19 +339,6 @@ def record_override(
     return override
 
 
-def override_covers(override, actor, recipient) -> bool:
-    """Whether ``override`` (an ``UrgentOverride``) was logged by ``actor`` for
-    ``recipient``: what :func:`portal.notifications.notify` checks before letting an
-    urgent notification through."""
-    from portal.core.models import UrgentOverride
-
-    if not isinstance(override, UrgentOverride) or override.pk is None:
-        return False
-    if override.actor_id is None or override.actor_id != getattr(actor, "pk", None):
-        return False
-    return override.recipients.filter(pk=getattr(recipient, "pk", None)).exists()
-
-
 def collect_metrics():
     """The adoption dashboard's count of urgent overrides (the last 30 days, and ever):
     a company that overrides often has a problem the figures should show."""

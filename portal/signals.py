@@ -72,7 +72,7 @@ notification_hold = Signal()
 notification_delivery = Signal()
 
 #: Someone's mode off changed by hand (their hours, the off switch), or the company's
-#: floor changed (sent once per person concerned is not done: ``user`` is then ``None``).
+#: floor changed (then once for everyone, with ``user=None``).
 #: Sent with ``sender=None, user=<user or None>, state=<portal.modeoff.State or None>,
 #: at=<datetime>``. The notifications plugin re-holds what it holds for them; the
 #: messaging plugin tells their sockets (``modeoff.changed``). Receivers return nothing.
