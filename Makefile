@@ -29,13 +29,16 @@ run: install
 	@# Served without DEBUG, as in production; PORTAL_DEBUG=1 make run shows Django's debug pages.
 	@if [ "$${PORTAL_DEBUG:-}" = 1 ]; then echo "DEBUG is on (PORTAL_DEBUG=1): never expose this server."; fi
 	@echo "Starting the server (stop it with Ctrl+C)..."
-	@# Scheduled publishing: publish and unpublish pages whose time has come, every minute.
+	@# Scheduled publishing: publish and unpublish pages whose time has come, every minute;
+	@# messages scheduled for a colleague's working hours; mode off's summaries for people
+	@# whose working hours started again.
 	@# Both background loops stop by themselves once the server (which takes over the
 	@# shell's PID) is gone.
 	@$(DEV) sh -c 'server=$$$$; \
 	  (while sleep 60 && kill -0 $$server 2>/dev/null; do \
 	    $(PY) manage.py publish_scheduled >/dev/null 2>&1; \
-	    $(PY) manage.py send_scheduled_messages >/dev/null 2>&1; done) & \
+	    $(PY) manage.py send_scheduled_messages >/dev/null 2>&1; \
+	    $(PY) manage.py deliver_mode_off_summaries >/dev/null 2>&1; done) & \
 	  $(PY) manage.py portal_ready --host $(HOST) --port $(PORT) --pid $$server & \
 	  exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application'
 

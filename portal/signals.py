@@ -70,3 +70,10 @@ notification_hold = Signal()
 #: the digest. Sent with ``sender=None, notice=<Notice>, recipients=<list of users>,
 #: hold_until=<datetime or None>``. Receivers return nothing.
 notification_delivery = Signal()
+
+#: Someone's mode off changed by hand (their hours, the off switch), or the company's
+#: floor changed (then once for everyone, with ``user=None``).
+#: Sent with ``sender=None, user=<user or None>, state=<portal.modeoff.State or None>,
+#: at=<datetime>``. The notifications plugin re-holds what it holds for them; the
+#: messaging plugin tells their sockets (``modeoff.changed``). Receivers return nothing.
+modeoff_changed = Signal()

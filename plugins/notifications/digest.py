@@ -1,5 +1,7 @@
 """The daily email digest: unread notifications of the kinds people chose to receive by
-email, once each, in each person's language, with links back to the portal."""
+email, once each, in each person's language, with links back to the portal. Nobody who
+is off (:mod:`portal.modeoff`) gets one: it waits for their hours, and what was held is
+never in it before its time (it reads :func:`services.visible`)."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from plugins.notifications import services
 from plugins.notifications.models import Notification, Preference
-from portal import links, visibility
+from portal import links, modeoff, visibility
 from portal.notifications import DIGEST, kinds
 
 
@@ -50,10 +52,17 @@ def pending() -> list[Digest]:
     )
     user_ids = set(candidates.order_by().values_list("recipient", flat=True).distinct())
     wanted = digest_kinds(user_ids)
-    users = get_user_model().objects.filter(pk__in=[pk for pk, k in wanted.items() if k])
+    users = list(
+        get_user_model()
+        .objects.filter(pk__in=[pk for pk, k in wanted.items() if k])
+        .select_related("department")
+        .order_by("pk")
+    )
+    # Mode off: no email reaches someone outside their hours; their digest waits.
+    off = {pk for pk, state in modeoff.states(users).items() if state.off}
     digests = []
-    for user in users.select_related("department").order_by("pk"):
-        if not visibility.is_active_user(user) or not user.email:
+    for user in users:
+        if not visibility.is_active_user(user) or not user.email or user.pk in off:
             continue
         notifications = list(
             services.with_people(

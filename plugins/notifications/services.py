@@ -100,6 +100,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
     if not wanted:
         return []
     now = timezone.now()
+    held = hold_until is not None and hold_until > now
     actor = notice.actor if getattr(notice.actor, "pk", None) else None
     fields = {
         "actor": actor,
@@ -109,7 +110,10 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
         "target_type": ContentType.objects.get_for_model(type(notice.target)),
         "target_id": notice.target.pk,
         "url": notice.url,
-        "data": notice.data,
+        # An urgent override says so on the line it let through mode off.
+        "data": {**notice.data, "urgent": True}
+        if getattr(notice, "urgent", False)
+        else notice.data,
         "target_title": (notice.title or target_title(notice.target))[:TITLE_LENGTH],
         # New activity: the digest mentions the group again.
         "emailed_at": None,
@@ -121,6 +125,11 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
         unread = Notification.objects.filter(
             recipient__in=wanted, group_key=notice.group_key, read_at__isnull=True
         ).order_by("recipient", "-updated_at", "-pk")
+        if held:
+            # Held activity never changes a line the person already sees (its actors, its
+            # title, the digest's "new" mark): it groups with what is held, or waits in a
+            # line of its own until mode off ends.
+            unread = unread.filter(visible_from__gt=now)
         # Reversed, so that the latest unread row of each recipient wins.
         existing = dict(reversed(list(unread.values_list("recipient_id", "pk"))))
         known_actor = set()
@@ -147,7 +156,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
                     actor=actor,
                     actor_count=1,
                     url=notice.url,
-                    data=notice.data,
+                    data=fields["data"],
                     target_title=fields["target_title"],
                     updated_at=now,
                     visible_from=hold_until or now,
@@ -161,7 +170,7 @@ def deliver(notice: Notice, recipients: Iterable, hold_until: datetime | None = 
                 [through(notification_id=pk, user_id=actor.pk) for pk in new_actor]
                 + [through(notification_id=n.pk, user_id=actor.pk) for n in created]
             )
-    if hold_until is None or hold_until <= now:
+    if not held:
         transaction.on_commit(lambda: push(wanted), robust=True)
     return [*existing.values(), *(n.pk for n in created)]
 

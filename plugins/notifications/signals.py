@@ -4,7 +4,7 @@ service sends, and adds "Notifications" with the unread count to the navigation.
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from plugins.notifications import services
+from plugins.notifications import services, summaries
 from portal import signals, visibility
 from portal.navigation import NavItem
 from portal.notifications import recipients_who_can_view
@@ -41,3 +41,5 @@ def page_assets(sender, request, **kwargs):
 
 
 signals.page_assets.connect(page_assets, dispatch_uid="notifications_page_assets")
+
+signals.modeoff_changed.connect(summaries.changed, dispatch_uid="notifications_modeoff_rehold")

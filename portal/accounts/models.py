@@ -223,3 +223,99 @@ class FeedToken(models.Model):
 
     def __str__(self) -> str:
         return f"feed token of {self.user_id}"
+
+
+#: ISO weekdays (1 = Monday ... 7 = Sunday), as stored in the ``days`` of working hours
+#: and of the company's floor ("12345" is Monday to Friday).
+WEEKDAYS = [
+    ("1", _("Monday")),
+    ("2", _("Tuesday")),
+    ("3", _("Wednesday")),
+    ("4", _("Thursday")),
+    ("5", _("Friday")),
+    ("6", _("Saturday")),
+    ("7", _("Sunday")),
+]
+
+
+def validate_days(value: str) -> None:
+    """``days`` is a string of distinct ISO weekday digits ("12345"), possibly empty."""
+    if any(ch not in "1234567" for ch in value) or len(set(value)) != len(value):
+        raise ValidationError(_("Choose days of the week from Monday to Sunday."), code="days")
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA time zone name that this machine knows (``zoneinfo``)."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if not value:
+        return
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError(
+            _("“%(zone)s” is not a known time zone (for example Europe/Paris)."),
+            code="time_zone",
+            params={"zone": value[:60]},
+        ) from None
+
+
+def default_start():
+    import datetime
+
+    return datetime.time(9, 0)
+
+
+def default_end():
+    import datetime
+
+    return datetime.time(18, 0)
+
+
+class WorkingHours(models.Model):
+    """A person's right to disconnect: when they work, in their time zone, and the manual
+    "off until" switch (see :mod:`portal.modeoff`).
+
+    Someone without a row has not said when they work: only the company's floor applies
+    to them, so switching mode off on for the company holds nothing for anyone until the
+    company sets a floor or people set their hours. One interval a day (start to end),
+    the same on every working day: what people need, and what they can read at a glance.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="working_hours",
+        verbose_name=_("user"),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Leave empty to follow the company's time zone."),
+    )
+    days = models.CharField(
+        _("working days"), max_length=7, blank=True, default="12345", validators=[validate_days]
+    )
+    start = models.TimeField(_("start of the day"), default=default_start)
+    end = models.TimeField(_("end of the day"), default=default_end)
+    #: Switched off by hand (holidays, an afternoon) until then; ``None`` when not.
+    off_until = models.DateTimeField(_("off until"), null=True, blank=True)
+    #: When the manual switch was set (the ``since`` of a manual off period).
+    off_since = models.DateTimeField(null=True, blank=True, editable=False)
+    #: Opting out of read receipts: they neither show nor see them.
+    show_read_receipts = models.BooleanField(_("read receipts"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__lt=models.F("end")), name="working_hours_start_before_end"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"working hours of {self.user_id}"

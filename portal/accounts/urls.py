@@ -25,6 +25,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("settings/", views.settings_page, name="account_settings"),
+    path("mode-off/", views.modeoff_page, name="account_modeoff"),
     path("language/", views.set_language_public, name="set_language"),
     path("theme/", views.set_theme, name="account_theme"),
     path("token/regenerate/", views.regenerate_token, name="account_token_regenerate"),

@@ -162,3 +162,54 @@ def reset_feed_token(request):
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("account_settings")
     return redirect(next_url)
+
+
+def modeoff_page(request):
+    """The person's mode off: working days and hours, time zone, the off switch (with
+    "switch off now until tomorrow"), read receipts. Dates are typed and shown in the
+    person's time zone; the company's floor is explained, and never widened."""
+    from django.utils import timezone as tz
+
+    from portal import modeoff
+    from portal.accounts import modeoff_forms
+
+    user = getattr(request.user, "_wrapped", request.user)
+    company = modeoff.policy()
+    zone = modeoff_forms.zone_for(user, company)
+    status = 200
+    with tz.override(zone):
+        if request.method == "POST":
+            action = request.POST.get("action", "save")
+            if action == "off_tomorrow":
+                modeoff_forms.switch_off_until_tomorrow(user)
+                messages.success(request, _("You are off until your next working day."))
+                return redirect("account_modeoff")
+            if action == "on_now":
+                modeoff_forms.switch_on(user)
+                messages.success(request, _("You are back: the off switch is cleared."))
+                return redirect("account_modeoff")
+            form = modeoff_forms.ModeOffForm(request.POST, company=company)
+            if form.is_valid():
+                form.save(user)
+                messages.success(request, _("Your working hours are saved."))
+                return redirect("account_modeoff")
+            status = 400
+        else:
+            form = modeoff_forms.ModeOffForm(
+                initial=modeoff_forms.initial_for(user), company=company
+            )
+        state = modeoff.state(user)
+        return render(
+            request,
+            "accounts/modeoff.html",
+            {
+                "form": form,
+                "state": state,
+                "state_text": modeoff.until_text(state),
+                "floor": modeoff_forms.floor_description(company),
+                "company": company,
+                "zone": zone,
+                "time_zones": modeoff_forms.time_zone_names(),
+            },
+            status=status,
+        )

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from wagtail.api.v2.router import WagtailAPIRouter
 
 from portal.api import core
+from portal.api import modeoff as modeoff_api
 from portal.api.errors import api_not_found
 from portal.api.pages import PortalPagesAPIViewSet
 from portal.api.routers import PortalRouter
@@ -49,6 +50,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("me/", core.MeView.as_view(), name="api-me"),
+    path("me/modeoff/", modeoff_api.ModeOffView.as_view(), name="api-me-modeoff"),
     path("auth/token/", core.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
     path("<path:unknown>", api_not_found),

@@ -15,13 +15,15 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from wagtail.signals import copy_for_translation_done
 
-        from portal import approvals, plugins
+        from portal import approvals, modeoff, plugins
         from portal.core import access, localisation, visibility_rules
 
         plugins.check_dependencies()
         approvals.install_workflow_guard()
         visibility_rules.register_core_rules()
+        visibility_rules.register_modeoff_rules()
         access.connect()
+        modeoff.connect()
         post_migrate.connect(
             localisation.ensure_locales, sender=self, dispatch_uid="core_ensure_locales"
         )

@@ -175,3 +175,27 @@ def register_core_rules() -> None:
             tokens=lambda person: {visibility.EVERYONE} if person.is_active else set(),
         ),
     )
+
+
+def _own_summary(user, summary) -> bool:
+    return visibility.is_active_user(user) and summary.recipient_id == user.pk
+
+
+def _own_summaries(user, queryset):
+    if not visibility.is_active_user(user):
+        return queryset.none()
+    return queryset.filter(recipient_id=user.pk)
+
+
+def register_modeoff_rules() -> None:
+    """A mode off summary is its recipient's alone."""
+    from portal.core.models import ModeOffSummary
+
+    visibility.register(
+        ModeOffSummary,
+        visibility.Rule(
+            can_view=_own_summary,
+            filter=_own_summaries,
+            tokens=lambda summary: {visibility.user_token(summary.recipient_id)},
+        ),
+    )

@@ -29,7 +29,9 @@ def _name(user) -> str:
 @register.inclusion_tag("components/avatar.html")
 def avatar(person, size: str = "md", presence: bool = False, decorative: bool = True):
     """A round photo, or initials on the person's colour. ``decorative``: the name is
-    written beside it (alt=""); else the image is labelled with the name."""
+    written beside it (alt=""); else the image is labelled with the name. ``presence``:
+    the presence dot, "off" when the person is off (mode off) and the view said so with
+    :func:`portal.modeoff.annotate`; messaging's live presence updates it."""
     return {
         "person": person,
         "size": size if size in SIZES else "md",
@@ -38,6 +40,8 @@ def avatar(person, size: str = "md", presence: bool = False, decorative: bool = 
         "hue": avatars.hue(person),
         "name": _name(person),
         "presence": presence,
+        # Mode off, when the view gave it (portal.modeoff.annotate): never a query here.
+        "modeoff": getattr(person, "modeoff_state", None) if presence else None,
         "decorative": decorative,
     }
 
