@@ -303,7 +303,7 @@ SOCIAL_PROBE = textwrap.dedent(
     }))
     """
 )
-SOCIAL = "groups,feed,comments,reactions,notifications"
+SOCIAL = "groups,feed,comments,reactions,notifications,messaging"
 
 
 @pytest.mark.slow

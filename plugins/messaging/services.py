@@ -15,7 +15,6 @@ Channel-layer groups:
 
 from __future__ import annotations
 
-import inspect
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -29,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from plugins.messaging.models import (
     Conversation,
@@ -368,6 +367,7 @@ def post_message(
             raise MessagingError("reason", _("The reason is too long."))
     rendered = text.render(source, author=user)
     stored: list[str] = []
+    override = None
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -409,12 +409,14 @@ def post_message(
                     .exclude(user=user)
                     .select_related("user")
                 ]
-                modeoff.record_override(user, others, reason, message)
+                override = modeoff.record_override(
+                    user, others, reason, message, channel=MESSAGE_KIND
+                )
             # Then the inboxes (after the broadcast: asking the policy about a hundred
             # participants never delays the live message nor the sender's answer).
             transaction.on_commit(
                 lambda: _notify_message(
-                    user, conversation, message, rendered, urgent=urgent, reason=reason
+                    user, conversation, message, rendered, urgent=override, reason=reason
                 ),
                 robust=True,
             )
@@ -1175,33 +1177,26 @@ def unread_state(user, conversation) -> dict:
 
 
 def receipts_enabled(user) -> bool:
-    """Whether ``user`` shows and sees read receipts: the company switch and their own
-    opt-out.
-
-    TODO(modeoff merge): rewire to the company ``read_receipts`` switch and the personal
-    opt-out the modeoff helper adds; until then the company switch is the setting
-    ``PORTAL_READ_RECEIPTS`` (default on) and the personal one a ``show_read_receipts``
-    attribute of the user if present (default on)."""
-    if not getattr(settings, "PORTAL_READ_RECEIPTS", True):
-        return False
+    """Whether ``user`` shows and sees read receipts: the company's switch and their own
+    opt-out, both kept by mode off (:func:`portal.modeoff.receipts_enabled`)."""
     if not visibility.is_active_user(user):
         return False
-    return bool(getattr(user, "show_read_receipts", True))
+    return modeoff.receipts_enabled(user)
 
 
 def receipts(user, conversation) -> dict[int, int]:
     """``{participant id: last read message id}`` of the others, for ``user`` to see:
     only when receipts are on for ``user`` (company and personal), and only of the
-    people who have them on too. Empty otherwise."""
+    people who have them on too. Empty otherwise. Three queries."""
     if not receipts_enabled(user):
         return {}
-    return {
-        p.user_id: p.last_read_id
-        for p in Participant.objects.filter(conversation=conversation)
+    seats = dict(
+        Participant.objects.filter(conversation=conversation)
         .exclude(user=user)
-        .select_related("user")
-        if receipts_enabled(p.user)
-    }
+        .values_list("user_id", "last_read_id")
+    )
+    shown = modeoff.receipts_for(list(seats))
+    return {pk: last for pk, last in seats.items() if shown.get(pk)}
 
 
 def mark_read(user, conversation, up_to_id=None) -> int:
@@ -1285,15 +1280,20 @@ notifications.register_kind(
             gettext_lazy("%(actor)s and %(others)d other person sent you messages in “%(target)s”"),
             gettext_lazy("%(actor)s and %(others)d other people sent you messages in “%(target)s”"),
         ),
+        counted=notifications._counted(
+            "%(n)d conversation with new messages", "%(n)d conversations with new messages"
+        ),
     )
 )
 
 
-def _notify_supports_urgent() -> bool:
-    return "urgent" in inspect.signature(notifications.notify).parameters
+# Marked for the translation catalogue (``_counted`` translates it when called).
+_COUNTED = ngettext_lazy(
+    "%(n)d conversation with new messages", "%(n)d conversations with new messages", 1
+)
 
 
-def _notify_message(user, conversation, message, rendered, *, urgent=False, reason="") -> None:
+def _notify_message(user, conversation, message, rendered, *, urgent=None, reason="") -> None:
     """Tell the other participants, except those who muted the conversation (nothing at
     all, mentions included). Mentioned participants get a mention; people mentioned who
     do not take part hear nothing (the message is not theirs to see). The target is the
@@ -1313,10 +1313,10 @@ def _notify_message(user, conversation, message, rendered, *, urgent=False, reas
     url = conversation_url(conversation)
     data = {"message": message.pk}
     extra = {}
-    if urgent:
+    if urgent is not None:
+        # The override logged with the message: delivered at once to those it names.
         data.update({"urgent": True, "reason": reason})
-        if _notify_supports_urgent():
-            extra["urgent"] = True
+        extra["urgent"] = urgent
     if mentioned:
         notifications.notify(
             notifications.MENTION.key,
