@@ -70,3 +70,9 @@ notification_hold = Signal()
 #: the digest. Sent with ``sender=None, notice=<Notice>, recipients=<list of users>,
 #: hold_until=<datetime or None>``. Receivers return nothing.
 notification_delivery = Signal()
+
+#: Pieces of the app shell a plugin adds at the end of every page's ``<body>`` (the
+#: messaging plugin's chat panel): markup only, no inline script or style.
+#: Sent with ``sender=None, request=HttpRequest`` for signed-in people.
+#: Receivers return a :class:`portal.navigation.ShellFragment`, a list of them, or ``None``.
+shell_fragments = Signal()
