@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -136,7 +136,9 @@ def add_people(user, conversation, people) -> None:
     new = [p for p in people if p.pk not in existing]
     Participant.objects.bulk_create(
         [
-            Participant(conversation=conversation, user=p, last_read_id=conversation.last_message_id)
+            Participant(
+                conversation=conversation, user=p, last_read_id=conversation.last_message_id
+            )
             for p in new
         ]
     )
@@ -409,8 +411,12 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
         return render(
             request,
             "messaging/includes/history.html",
-            {"days": _group_messages(messages), "more": more, "first_id": first_id,
-             "conversation": conversation},
+            {
+                "days": _group_messages(messages),
+                "more": more,
+                "first_id": first_id,
+                "conversation": conversation,
+            },
         )
     _decorate(user, [conversation])
     offs = off_people(user, conversation.people)
@@ -429,7 +435,8 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
         "header_error": _first(errors, "action", "participants", "remove"),
         "people_errors": (errors or {}).get("emails") or (errors or {}).get("user_ids") or [],
         "composer_errors": {
-            k: v for k, v in (errors or {}).items()
+            k: v
+            for k, v in (errors or {}).items()
             if k not in ("action", "participants", "remove", "emails", "user_ids")
         },
         "source": (source or {}).get("body", ""),
@@ -475,8 +482,10 @@ def thread(request, pk: int, message_id: int):
         .order_by("pk")
     )
     context = {"conversation": found, "parent": parent, "replies": replies, "errors": {}}
-    template = "messaging/includes/thread_pane.html" if _wants_fragment(request) else (
-        "messaging/thread.html"
+    template = (
+        "messaging/includes/thread_pane.html"
+        if _wants_fragment(request)
+        else ("messaging/thread.html")
     )
     return render(request, template, context)
 
@@ -509,7 +518,9 @@ class StartForm(forms.Form):
     emails = forms.CharField(
         label=_("People"),
         required=False,
-        help_text=_("Start typing a name; without JavaScript, email addresses separated by commas."),
+        help_text=_(
+            "Start typing a name; without JavaScript, email addresses separated by commas."
+        ),
     )
 
 
@@ -521,7 +532,9 @@ def _chosen_people(request) -> list[int]:
             if ids[-1] > MAX_PK or ids[-1] < 1:
                 raise ValueError
         except ValueError as error:
-            raise services.MessagingError("user_ids", _("Choose people from the directory.")) from error
+            raise services.MessagingError(
+                "user_ids", _("Choose people from the directory.")
+            ) from error
     emails = [
         part.strip().lower()
         for part in request.POST.get("emails", "").replace(";", ",").split(",")
@@ -537,7 +550,8 @@ def _chosen_people(request) -> list[int]:
         unknown = [e for e in emails if e not in found]
         if unknown:
             raise services.MessagingError(
-                "emails", _("No colleague with the address: %(emails)s.") % {"emails": ", ".join(unknown)}
+                "emails",
+                _("No colleague with the address: %(emails)s.") % {"emails": ", ".join(unknown)},
             )
         ids.extend(found.values())
     return list(dict.fromkeys(i for i in ids if i != request.user.pk))
@@ -577,7 +591,9 @@ def _parent(user, conversation, raw):
         if pk > MAX_PK:
             raise ValueError
     except ValueError as error:
-        raise services.MessagingError("parent", _("Reply to a message of this conversation.")) from error
+        raise services.MessagingError(
+            "parent", _("Reply to a message of this conversation.")
+        ) from error
     parent = visibility.filter_visible(
         user, Message.objects.filter(conversation=conversation, pk=pk, parent__isnull=True)
     ).first()
@@ -640,7 +656,11 @@ def send(request, pk: int):
                     "files", _("Files cannot be scheduled; send them now or later by hand.")
                 )
             schedule_message(
-                user, found, source, send_at, parent=parent,
+                user,
+                found,
+                source,
+                send_at,
+                parent=parent,
                 client_id=request.POST.get("client_id", ""),
             )
             return _back(request, found.get_absolute_url())
@@ -681,17 +701,22 @@ def settings_action(request, pk: int):
     found = _conversation_or_404(user, pk)
     action = request.POST.get("action", "")
     flags = {
-        "mute": ("muted", True), "unmute": ("muted", False),
-        "pin": ("pinned", True), "unpin": ("pinned", False),
-        "archive": ("archived", True), "unarchive": ("archived", False),
+        "mute": ("muted", True),
+        "unmute": ("muted", False),
+        "pin": ("pinned", True),
+        "unpin": ("pinned", False),
+        "archive": ("archived", True),
+        "unarchive": ("archived", False),
     }
     if action in flags:
         set_flag(user, found, *flags[action])
         return _back(request, found.get_absolute_url())
     if action == "read":
         mark_read(user, found)
-        return HttpResponse(status=204) if _wants_fragment(request) else _back(
-            request, found.get_absolute_url()
+        return (
+            HttpResponse(status=204)
+            if _wants_fragment(request)
+            else _back(request, found.get_absolute_url())
         )
     if action == "leave":
         try:
@@ -711,7 +736,9 @@ def people(request, pk: int):
     found = _conversation_or_404(user, pk)
     seat = _seat_or_404(user, found)
     if found.kind != Conversation.GROUP or not seat.is_admin:
-        return _form_error(request, found, "participants", _("Only the conversation's admins may do this."), 403)
+        return _form_error(
+            request, found, "participants", _("Only the conversation's admins may do this."), 403
+        )
     try:
         remove = request.POST.get("remove")
         if remove:
@@ -720,7 +747,9 @@ def people(request, pk: int):
                 if person_id > MAX_PK:
                     raise ValueError
             except ValueError as error:
-                raise services.MessagingError("remove", _("Choose someone of this conversation.")) from error
+                raise services.MessagingError(
+                    "remove", _("Choose someone of this conversation.")
+                ) from error
             if person_id == user.pk or person_id not in services.participant_ids(found):
                 raise services.MessagingError("remove", _("Choose someone of this conversation."))
             remove_person(user, found, person_id)
@@ -778,7 +807,8 @@ def attachment(request, pk: int):
         raise Http404
     handle = files.open_stored(found.file.storage, found.file.name)
     return files.file_response(
-        handle, stored_name=found.file.name, download_name=found.name,
+        handle,
+        stored_name=found.file.name,
+        download_name=found.name,
         content_type=found.content_type,
     )
-

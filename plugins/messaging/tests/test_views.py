@@ -141,17 +141,16 @@ def test_sending_without_the_socket_posts_and_comes_back(employee, anna, direct)
     empty = client.post(f"/messaging/{direct.pk}/send/", {"body": "  "})
     assert empty.status_code == 400
     assert client.post(f"/messaging/{direct.pk}/send/", {"body": "x" * 10_001}).status_code == 400
-    assert client.post(
-        f"/messaging/{direct.pk}/send/", {"body": "x", "parent": "nope"}
-    ).status_code == 400
+    assert (
+        client.post(f"/messaging/{direct.pk}/send/", {"body": "x", "parent": "nope"}).status_code
+        == 400
+    )
 
 
 def test_a_thread_reply_and_the_thread_page(employee, anna, direct):
     parent = services.post_message(anna, direct, "Question?")
     client = client_for(employee)
-    response = client.post(
-        f"/messaging/{direct.pk}/send/", {"body": "Answer", "parent": parent.pk}
-    )
+    response = client.post(f"/messaging/{direct.pk}/send/", {"body": "Answer", "parent": parent.pk})
     assert response.status_code == 302
     page = client.get(f"/messaging/{direct.pk}/thread/{parent.pk}/")
     assert page.status_code == 200
@@ -165,9 +164,7 @@ def test_starting_conversations_with_the_person_picker(employee, anna, outsider)
     response = client.post("/messaging/new/", {"user_ids": [anna.pk]})
     direct = Conversation.objects.get(kind=Conversation.DIRECT)
     assert response["Location"] == f"/messaging/{direct.pk}/"
-    response = client.post(
-        "/messaging/new/", {"user_ids": [anna.pk, outsider.pk], "title": "Trio"}
-    )
+    response = client.post("/messaging/new/", {"user_ids": [anna.pk, outsider.pk], "title": "Trio"})
     group = Conversation.objects.get(kind=Conversation.GROUP)
     assert group.title == "Trio"
     assert response["Location"] == f"/messaging/{group.pk}/"
@@ -181,7 +178,9 @@ def test_mute_pin_archive_and_leave(employee, anna, outsider):
     group = services.start_group(employee, [anna.pk, outsider.pk], "Team")
     client = client_for(anna)
     for action in ("mute", "pin", "archive"):
-        assert client.post(f"/messaging/{group.pk}/settings/", {"action": action}).status_code == 302
+        assert (
+            client.post(f"/messaging/{group.pk}/settings/", {"action": action}).status_code == 302
+        )
     seat = Participant.objects.get(conversation=group, user=anna)
     assert seat.muted and seat.pinned and seat.archived
     assert "Team" in client.get("/messaging/?archived=1").content.decode()

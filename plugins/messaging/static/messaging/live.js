@@ -399,7 +399,15 @@
     if (clientField) { clientField.value = clientId; }
     var files = form.querySelector("[data-composer-files]");
     var when = form.querySelector("input[name=when]:checked");
+    var inPanel = panel && panel.contains(form);
     if ((files && files.files.length) || (when && when.value !== "now") || !socket || socket.readyState !== 1) {
+      if (inPanel && window.fetch) {
+        // No socket in the panel: post in the background and show the conversation again.
+        event.preventDefault();
+        var data = new FormData(form);
+        fetch(form.action, { method: "POST", body: data, credentials: "same-origin", headers: { "HX-Request": "true" } })
+          .then(function () { openConversation(form.getAttribute("data-composer-for")); });
+      }
       return; // plain HTTP: files, scheduling, urgent, or no socket
     }
     event.preventDefault();
