@@ -445,6 +445,7 @@
     }
     send(frame);
     form.reset();
+    lastTyping = 0;
     textarea.focus();
   });
 
