@@ -500,6 +500,33 @@
       ["online", "away", "off"].forEach(function (name) { dot.classList.toggle("is-" + name, name === state); });
       if (until) { dot.setAttribute("data-until", until); } else { dot.removeAttribute("data-until"); }
     });
+    // An open conversation tells, before sending, that this person just went off.
+    openConversations().forEach(function (section) {
+      if (!section.querySelector('[data-participant="' + userId + '"]')) { return; }
+      var line = section.querySelector('[data-off-for="' + userId + '"]');
+      if (state !== "off") { if (line && line.hasAttribute("data-live")) { line.remove(); } return; }
+      if (line) { return; }
+      var banner = section.querySelector("[data-off-banner]");
+      if (!banner) {
+        banner = document.createElement("div");
+        banner.className = "off-banner";
+        banner.setAttribute("data-off-banner", "");
+        banner.setAttribute("role", "status");
+        var list = document.createElement("ul");
+        list.className = "off-banner__list";
+        banner.appendChild(list);
+        var history = section.querySelector("[data-history]");
+        history.parentNode.insertBefore(banner, history);
+      }
+      line = document.createElement("li");
+      line.setAttribute("data-off-for", userId);
+      line.setAttribute("data-live", "");
+      var name = nameOf(section, userId, "");
+      line.textContent = until
+        ? text("off-until", { name: name, until: new Date(until).toLocaleString(document.documentElement.lang || undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }) })
+        : text("off", { name: name });
+      banner.querySelector(".off-banner__list").appendChild(line);
+    });
   }
 
   // ---- Threads (messenger) -------------------------------------------------------------------
@@ -587,6 +614,7 @@
     });
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !event.defaultPrevented) {
+        if (event.target.closest && event.target.closest("details[data-menu][open]")) { return; }
         var list = event.target.getAttribute && document.getElementById(event.target.getAttribute("aria-controls") || "");
         if (list && !list.hidden) { return; }
         event.preventDefault();
