@@ -8,6 +8,7 @@ import datetime
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -292,3 +293,35 @@ def test_anonymous_visitors_go_to_the_login_page(direct):
     response = Client().get(reverse("messaging:messenger"))
     assert response.status_code == 302
     assert "/login/" in response["Location"]
+
+
+def test_attachments_are_checked_stored_privately_and_served_to_participants_only(
+    employee, anna, outsider, direct, settings, tmp_path
+):
+    from plugins.messaging.models import MessageAttachment
+    from tests.uploads import assert_cannot_run, assert_same_404, image_upload, polyglot
+
+    client = client_for(employee)
+    response = client.post(
+        f"/messaging/{direct.pk}/send/", {"body": "A photo", "files": [image_upload("p.png")]}
+    )
+    assert response.status_code == 302
+    attachment = MessageAttachment.objects.get()
+    assert attachment.is_image and attachment.message.source == "A photo"
+    url = f"/messaging/attachments/{attachment.pk}/"
+    assert url in client.get(f"/messaging/{direct.pk}/").content.decode()
+    assert_cannot_run(client_for(anna).get(url))
+    assert_same_404(
+        client_for(outsider).get(url), client_for(outsider).get("/messaging/attachments/999999/")
+    )
+    # A page disguised as an image is judged by its content; nothing partial is stored.
+    bad = client.post(
+        f"/messaging/{direct.pk}/send/",
+        {"body": "x", "files": [SimpleUploadedFile("a.html", b"<html><script>1</script>")]},
+    )
+    assert bad.status_code == 400
+    assert Message.objects.count() == 1
+    disguised = client.post(f"/messaging/{direct.pk}/send/", {"body": "y", "files": [polyglot()]})
+    if disguised.status_code == 302:
+        stored = MessageAttachment.objects.latest("pk")
+        assert stored.file.name.endswith(".gif")
