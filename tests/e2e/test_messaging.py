@@ -177,11 +177,11 @@ def test_the_messenger_and_the_panel_pass_axe(browser, asgi_server, anna, ben, s
 
     page.goto(f"/messaging/{group.pk}/")
     expect(page.get_by_role("heading", name="Launch team")).to_be_visible()
-    expect(page.get_by_text("1 reply")).to_be_visible()
+    expect(page.get_by_role("link", name="1 reply", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # The thread opens in a pane beside the conversation.
-    page.get_by_role("link", name="1 reply").click()
+    page.get_by_role("link", name="1 reply", exact=True).click()
     pane = page.locator("[data-thread-pane]")
     expect(pane.get_by_role("heading", name="Thread")).to_be_focused()
     expect(pane.locator(".message-bubble__body", has_text="Thanks!")).to_be_visible()
