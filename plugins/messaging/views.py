@@ -347,6 +347,26 @@ def _first(errors, *fields) -> str:
     return ""
 
 
+def reactable() -> bool:
+    """Whether people react to messages with the reactions plugin's widget: when messages
+    are declared to ``portal.interactions`` with reactions (the API helper's part) and
+    the reactions plugin is on."""
+    from portal import interactions
+
+    declaration = interactions.declaration_for(Message)
+    return bool(declaration and declaration.reactions)
+
+
+def _with_reactions(user, messages) -> bool:
+    """Give each message its interaction summaries (a fixed number of queries)."""
+    if not reactable():
+        return False
+    from portal import interactions
+
+    interactions.attach_summaries(user, messages)
+    return True
+
+
 def _main_line(messages) -> list:
     return [m for m in messages if m.parent_id is None]
 
@@ -407,11 +427,13 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
     first_id = page[0].pk if page else None
     more = bool(page) and len(page) >= services.PAGE_SIZE
     messages = _main_line(page)
+    reactions = _with_reactions(user, messages)
     if _wants_fragment(request) and before_id is not None:
         return render(
             request,
             "messaging/includes/history.html",
             {
+                "reactions": reactions,
                 "days": _group_messages(messages),
                 "more": more,
                 "first_id": first_id,
@@ -423,6 +445,7 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
     latest_start = max((o["next_start"] for o in offs if o["next_start"]), default=None)
     context = {
         "conversation": conversation,
+        "reactions": reactions,
         "seat": seat,
         "days": _group_messages(messages),
         "more": more,
@@ -481,7 +504,14 @@ def thread(request, pk: int, message_id: int):
         .prefetch_related("attachments")
         .order_by("pk")
     )
-    context = {"conversation": found, "parent": parent, "replies": replies, "errors": {}}
+    reactions = _with_reactions(user, [parent, *replies])
+    context = {
+        "conversation": found,
+        "parent": parent,
+        "replies": replies,
+        "errors": {},
+        "reactions": reactions,
+    }
     template = (
         "messaging/includes/thread_pane.html"
         if _wants_fragment(request)

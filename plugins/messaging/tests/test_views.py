@@ -325,3 +325,30 @@ def test_attachments_are_checked_stored_privately_and_served_to_participants_onl
     if disguised.status_code == 302:
         stored = MessageAttachment.objects.latest("pk")
         assert stored.file.name.endswith(".gif")
+
+
+def test_reactions_use_the_reactions_plugins_widget_once_messages_are_declared(
+    employee, anna, direct, django_assert_max_num_queries
+):
+    """Messages are declared to ``portal.interactions`` by the API helper (rewire at merge);
+    declared here for the test, then forgotten."""
+    from portal import interactions
+
+    declared = interactions.declaration_for(Message) is not None
+    if not declared:
+        interactions.declare(Message, comments=interactions.NOBODY, reactions_section=False)
+    try:
+        for i in range(5):
+            services.post_message(anna, direct, f"react to {i}")
+        client = client_for(employee)
+        client.get(f"/messaging/{direct.pk}/")
+        with django_assert_max_num_queries(45) as counted:
+            html = client.get(f"/messaging/{direct.pk}/").content.decode()
+        assert "data-reactions" in html
+        for i in range(10):
+            services.post_message(anna, direct, f"more {i}")
+        with django_assert_max_num_queries(len(counted.captured_queries)):
+            client.get(f"/messaging/{direct.pk}/")
+    finally:
+        if not declared:
+            interactions._registry.pop(Message, None)
