@@ -252,4 +252,15 @@ def test_starting_a_conversation_with_the_person_picker(browser, asgi_server, an
     page.get_by_label("Message to Ben Dupont").fill("First words")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".message-bubble", has_text="First words")).to_be_visible()
+
+    # Mentions: the feed's suggestions in the composer; Enter chooses, then Enter sends.
+    box = page.get_by_label("Message to Ben Dupont")
+    box.press_sequentially("Thanks @Be")
+    expect(page.get_by_role("option", name="Ben Dupont")).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value("Thanks @Ben Dupont ")
+    box.press("Enter")
+    bubble = page.locator(".message-bubble").filter(has_text="Thanks")
+    expect(bubble.locator("a.mention")).to_have_text("@Ben Dupont")
+    assert_accessible(page)
     assert errors == []
