@@ -144,6 +144,19 @@ def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben): 
     ben_composer.press("Enter")
     expect(anna_page.locator(".message-bubble", has_text="one second")).to_be_visible()
 
+    # A reply in a thread: in Anna's pane once, and Ben's count moves live.
+    anna_page.locator(".message-bubble", has_text="Second message").get_by_role(
+        "link", name="Reply in thread"
+    ).click()
+    pane = anna_page.locator("[data-thread-pane]")
+    pane.get_by_label("Reply in the thread").fill("In the thread")
+    pane.get_by_label("Reply in the thread").press("Enter")
+    expect(pane.locator(".message-bubble", has_text="In the thread")).to_have_count(1)
+    expect(pane.locator(".message-bubble--pending")).to_have_count(0)
+    second = ben_page.locator(".message-bubble", has_text="Second message")
+    expect(second.get_by_role("link", name="1 reply", exact=True)).to_be_visible()
+    expect(ben_page.locator(".message-bubble", has_text="In the thread")).to_have_count(0)
+
     # Ben goes off until Monday; Anna sees it before sending, and may schedule.
     monday = timezone.now() + datetime.timedelta(days=3)
     switch_off(ben, monday)

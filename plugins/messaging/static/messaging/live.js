@@ -211,19 +211,24 @@
     if (!message || !message.id) { return; }
     var conversation = String(message.conversation);
     var mine = message.author && message.author.id === me;
+    var known = !!document.querySelector('.message-bubble[data-message-id="' + message.id + '"]');
+    var waiting = message.client_id && mine
+      ? Array.prototype.slice.call(document.querySelectorAll('.message-bubble--pending[data-client-id="' + cssEscape(message.client_id) + '"]'))
+      : [];
+    waiting.forEach(function (article) { fill(article, message); });
+    if (waiting.length) { delete pending[message.client_id]; }
     var sections = sectionsOf(conversation);
-    var fresh = false;
-    sections.forEach(function (section) {
-      if (section.querySelector('[data-message-id="' + message.id + '"]')) { return; }
-      var waiting = message.client_id && section.querySelector('[data-client-id="' + cssEscape(message.client_id) + '"]');
-      if (waiting && mine) { fill(waiting, message); delete pending[message.client_id]; return; }
-      fresh = true;
+    if (!known) {
       if (message.parent) {
-        thread(section, message);
-      } else {
-        append(section.querySelector("[data-history]"), message);
+        threadReply(message, !waiting.length);
+      } else if (!waiting.length) {
+        sections.forEach(function (section) {
+          if (!section.querySelector('[data-message-id="' + message.id + '"]')) {
+            append(section.querySelector("[data-history]"), message);
+          }
+        });
       }
-    });
+    }
     if (!message.parent) {
       document.querySelectorAll('[data-conversation-item="' + conversation + '"] [data-conversation-preview]').forEach(function (preview) {
         preview.textContent = (mine ? text("you") + ": " : "") + plain(message.body).slice(0, 70);
@@ -233,7 +238,7 @@
     var seen = sections.some(function (s) { return !s.closest("[hidden]"); }) && document.visibilityState === "visible";
     if (seen) {
       send({ type: "read", conversation: message.conversation, up_to: message.id });
-    } else if (!mine && !message.parent && (fresh || sections.length === 0)) {
+    } else if (!known && !mine && !message.parent) {
       setUnread(conversation, unreadOf(conversation) + 1);
       if (!isMuted(conversation) && total !== null) { setTotal(total + 1); }
     }
@@ -302,7 +307,8 @@
       reply.setAttribute("hx-swap", "innerHTML");
       reply.setAttribute("data-thread-open", "");
       reply.setAttribute("data-reply-count", message.reply_count || 0);
-      reply.textContent = message.reply_count ? text("replies", { count: message.reply_count }) : text("reply");
+      reply.textContent = message.reply_count === 1 ? text("one-reply")
+        : message.reply_count ? text("replies", { count: message.reply_count }) : text("reply");
       meta.appendChild(reply);
     }
     article.replaceChildren(body, meta);
@@ -344,19 +350,18 @@
     history.scrollTop = history.scrollHeight;
   }
 
-  function thread(section, message) {
+  function threadReply(message, add) {
     var pane = document.querySelector('[data-thread-for="' + message.parent + '"] [data-thread-replies]');
-    if (pane && !pane.querySelector('[data-message-id="' + message.id + '"]')) {
+    if (add && pane) {
       var empty = pane.querySelector("[data-history-empty]");
       if (empty) { empty.remove(); }
       pane.appendChild(bubble(message));
     }
-    var link = section.querySelector('#message-' + message.parent + ' [data-thread-open]');
-    if (link) {
+    document.querySelectorAll('#message-' + message.parent + ' [data-thread-open]').forEach(function (link) {
       var count = (parseInt(link.getAttribute("data-reply-count"), 10) || 0) + 1;
       link.setAttribute("data-reply-count", count);
-      link.textContent = text("replies", { count: count });
-    }
+      link.textContent = count === 1 ? text("one-reply") : text("replies", { count: count });
+    });
   }
 
   function changed(message) {
