@@ -53,6 +53,17 @@ class HomePanel:
     region: str = "side"
 
 
+@dataclass(frozen=True)
+class ShellFragment:
+    """A piece of the app shell contributed by a plugin, rendered from ``template`` (with
+    the page's context plus ``context``) at the end of ``<body>`` on every page: a panel
+    reachable from anywhere (the chat panel). Keep it small and load heavy content lazily."""
+
+    template: str
+    order: int = 100
+    context: dict | None = None
+
+
 def _collect(signal, **kwargs) -> list:
     items = []
     for receiver, result in signal.send_robust(sender=kwargs.pop("sender", None), **kwargs):
@@ -119,3 +130,10 @@ def collect_page_assets(request: HttpRequest) -> dict[str, list[str]]:
         "css": [p for p in paths if p.endswith(".css")],
         "js": [p for p in paths if p.endswith(".js")],
     }
+
+
+def collect_shell_fragments(request: HttpRequest) -> list[ShellFragment]:
+    fragments = _collect(signals.shell_fragments, request=request)
+    return sorted(
+        (f for f in fragments if isinstance(f, ShellFragment)), key=lambda f: (f.order, f.template)
+    )

@@ -77,3 +77,9 @@ notification_delivery = Signal()
 #: at=<datetime>``. The notifications plugin re-holds what it holds for them; the
 #: messaging plugin tells their sockets (``modeoff.changed``). Receivers return nothing.
 modeoff_changed = Signal()
+
+#: Pieces of the app shell a plugin adds at the end of every page's ``<body>`` (the
+#: messaging plugin's chat panel): markup only, no inline script or style.
+#: Sent with ``sender=None, request=HttpRequest`` for signed-in people.
+#: Receivers return a :class:`portal.navigation.ShellFragment`, a list of them, or ``None``.
+shell_fragments = Signal()

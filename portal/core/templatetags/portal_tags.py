@@ -1,3 +1,5 @@
+import logging
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -7,8 +9,11 @@ from portal.navigation import (
     collect_nav_items,
     collect_object_sections,
     collect_page_assets,
+    collect_shell_fragments,
     render_object_actions,
 )
+
+logger = logging.getLogger(__name__)
 
 register = template.Library()
 
@@ -28,6 +33,24 @@ def portal_page_assets(context):
     if request is None or not request.user.is_authenticated:
         return {"css": [], "js": []}
     return collect_page_assets(request)
+
+
+@register.simple_tag(takes_context=True)
+def portal_shell_fragments(context):
+    """What plugins add at the end of every page's body (see ``ShellFragment``); a
+    fragment that fails to render is logged and left out, never taking the page down."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    parts = []
+    engine = context.template.engine
+    for fragment in collect_shell_fragments(request):
+        try:
+            with context.push(**(fragment.context or {})):
+                parts.append(engine.get_template(fragment.template).render(context))
+        except Exception:
+            logger.exception("Shell fragment %s failed", fragment.template)
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates
 
 
 @register.simple_tag(takes_context=True)
