@@ -211,7 +211,7 @@ def test_outsiders_get_the_answer_of_a_missing_conversation_and_nothing_else(
         mine.send_json({"type": "typing", "conversation": talk.pk})
         theirs.expect("message")
         theirs.expect("typing")
-        assert [f for f in spy.foreground()] == []
+        assert spy.foreground() == []
         mine.close()
     finally:
         spy.close()
@@ -350,9 +350,7 @@ def test_a_personal_opt_out_neither_shows_nor_sees_receipts(
         theirs.close()
 
 
-def test_a_muted_conversation_pushes_no_unread_count(
-    asgi_server, layer, employee, colleague, talk
-):
+def test_a_muted_conversation_pushes_no_unread_count(asgi_server, layer, employee, colleague, talk):
     Participant.objects.filter(conversation=talk, user=colleague).update(muted=True)
     mine, theirs = open_socket(asgi_server, employee), open_socket(asgi_server, colleague)
     try:
@@ -446,7 +444,9 @@ def test_mode_off_holds_pushes_then_says_hello_again(
         assert [f for f in theirs.drain() if f["type"] in {"message", "typing", "unread"}] == []
 
         monkeypatch.setattr(modeoff, "state", lambda user, at=None: modeoff.ON)
-        in_server(asgi_server, lambda: services.tell_user(colleague.pk, {"type": "modeoff.changed"}))
+        in_server(
+            asgi_server, lambda: services.tell_user(colleague.pk, {"type": "modeoff.changed"})
+        )
         hello = theirs.expect("hello")
         assert hello["modeoff"]["off"] is False and hello["unread"] == {str(talk.pk): 1}
         theirs.send_json({"type": "resume", "after": {str(talk.pk): 0}})
@@ -507,9 +507,13 @@ def test_presence_online_away_off(asgi_server, layer, employee, colleague, monke
         from django.utils import timezone
 
         until = timezone.now() + timedelta(hours=3)
-        monkeypatch.setattr(modeoff, "states", lambda users, at=None: {
-            u.pk: modeoff.State(off=True, until=until, reason=modeoff.HOURS) for u in users
-        })
+        monkeypatch.setattr(
+            modeoff,
+            "states",
+            lambda users, at=None: {
+                u.pk: modeoff.State(off=True, until=until, reason=modeoff.HOURS) for u in users
+            },
+        )
         assert presence.states([employee.pk]) == {employee.pk: "off"}
         watcher.send_json({"type": "watch", "users": [employee.pk]})
         frame = watcher.expect("presence", user=employee.pk)
