@@ -100,7 +100,9 @@ def layer(request, settings):
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
                 "CONFIG": {
-                    "hosts": [os.environ["REDIS_URL"]],
+                    # redis-py 8 reads with a 5 s timeout by default, which races the
+                    # layer's 5 s BZPOPMIN (TimeoutError in an idle consumer).
+                    "hosts": [{"address": os.environ["REDIS_URL"], "socket_timeout": 30}],
                     "prefix": f"portal-test-{uuid.uuid4().hex[:8]}",
                 },
             }
