@@ -58,6 +58,14 @@ class Socket(WebSocket):
                 return frame
             self.backlog.append(frame)
 
+    def expect_message(self, message_id: int) -> dict:
+        """The ``message`` frame of message ``message_id`` (others stay in the backlog)."""
+        while True:
+            for index, frame in enumerate(self.backlog):
+                if frame.get("type") == "message" and frame["message"]["id"] == message_id:
+                    return self.backlog.pop(index)
+            self.backlog.append(self.receive_json())
+
     def drain(self) -> list[dict]:
         """Everything the server sent so far: a ping's pong comes after what was already
         queued for this socket."""

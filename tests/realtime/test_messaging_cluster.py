@@ -25,7 +25,7 @@ import pytest
 from django.db import connection
 
 from plugins.messaging import services
-from tests.realtime.test_messaging import open_socket, send
+from tests.realtime.test_messaging import Socket, cookie_for, send
 
 pytestmark = [
     pytest.mark.slow,
@@ -134,12 +134,9 @@ def share_database(cluster) -> None:
         target.close()
 
 
-def on(cluster, port, user):
-    class Server:
-        host = cluster.host
-
-    Server.port = port
-    return open_socket(Server, user)
+def on(cluster, port, cookie) -> Socket:
+    headers = {"Origin": f"http://{cluster.host}:{port}", "Cookie": cookie}
+    return Socket(cluster.host, port, "/ws/messaging/", headers)
 
 
 def test_two_servers_share_messages_and_a_reconnection_gets_exactly_the_gap(
@@ -147,21 +144,19 @@ def test_two_servers_share_messages_and_a_reconnection_gets_exactly_the_gap(
 ):
     talk = services.direct_conversation(employee, colleague.pk)
     # Log the two in (sessions in the database) before the servers get their copy.
-    from tests.realtime.test_messaging import cookie_for
-
-    cookie_for(employee)
+    employee_cookie, colleague_cookie = cookie_for(employee), cookie_for(colleague)
     share_database(cluster)
     server_a, port_a = cluster.start()
     _server_b, port_b = cluster.start()
 
-    mine = on(cluster, port_a, employee)
-    theirs = on(cluster, port_b, colleague)
+    mine = on(cluster, port_a, employee_cookie)
+    theirs = on(cluster, port_b, colleague_cookie)
     try:
         one = send(theirs, talk, "From B")["message"]
-        assert mine.expect("message")["message"]["id"] == one["id"]
+        assert mine.expect_message(one["id"])
         retry = uuid.uuid4().hex
         two = send(mine, talk, "From A", client_id=retry)["message"]
-        assert theirs.expect("message")["message"]["id"] == two["id"]
+        assert theirs.expect_message(two["id"])
 
         # Server A dies (no goodbye); the colleague writes on while the employee is cut off.
         server_a.send_signal(signal.SIGKILL)
@@ -171,7 +166,7 @@ def test_two_servers_share_messages_and_a_reconnection_gets_exactly_the_gap(
         gap = [send(theirs, talk, f"While A is down {n}")["message"]["id"] for n in range(3)]
 
         # The employee reconnects to B: a retried send lands once, the gap is exact.
-        mine = on(cluster, port_b, employee)
+        mine = on(cluster, port_b, employee_cookie)
         assert send(mine, talk, "From A", client_id=retry)["message"]["id"] == two["id"]
         mine.send_json({"type": "resume", "after": {str(talk.pk): two["id"]}})
         page = mine.expect("messages")
@@ -179,13 +174,13 @@ def test_two_servers_share_messages_and_a_reconnection_gets_exactly_the_gap(
 
         # A comes back (a restart); a client there resumes with nothing missing, then live.
         _server_a2, port_a2 = cluster.start()
-        second = on(cluster, port_a2, employee)
+        second = on(cluster, port_a2, employee_cookie)
         second.send_json({"type": "resume", "after": {str(talk.pk): gap[-1]}})
         page = second.expect("messages")
         assert page["messages"] == [] and page["more"] is False
         live = send(theirs, talk, "After the restart")["message"]
-        assert second.expect("message")["message"]["id"] == live["id"]
-        assert mine.expect("message")["message"]["id"] == live["id"]
+        assert second.expect_message(live["id"])
+        assert mine.expect_message(live["id"])
         second.close()
     finally:
         with contextlib.suppress(Exception):
