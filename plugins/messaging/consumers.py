@@ -29,9 +29,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import random
 import time
 import uuid
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -69,6 +71,14 @@ DEFAULT_RATES = {
 }
 
 MAX_INT = 2**63 - 1
+#: The account is read again every this many heartbeats (and at every write, and when
+#: told by the account's own save).
+ACCOUNT_CHECK_BEATS = 4
+
+
+def cache_call(function):
+    """Cache-only work off the event loop, but not queued behind the database thread."""
+    return sync_to_async(function, thread_sensitive=False)
 
 
 def rates() -> dict:
@@ -215,7 +225,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
                 await self.channel_layer.group_discard(group, self.channel_name)
         if hasattr(self, "socket_id"):
             with contextlib.suppress(Exception):
-                await database_sync_to_async(presence.forget)(self.user_id, self.socket_id)
+                await cache_call(presence.forget)(self.user_id, self.socket_id)
                 await self.tell_presence()
 
     async def close_unauthorised(self):
@@ -316,6 +326,11 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(refused, content if isinstance(content, dict) else None)
         except AccountClosed:
             await self.close_unauthorised()
+        except Exception:  # a bug or a database hiccup: logged, the socket stays up
+            logger.exception("Messaging socket frame failed")
+            with translation.override(self.language):
+                refused = Refused("invalid", "frame", _("This could not be done: try again."))
+            await self.send_error(refused, content if isinstance(content, dict) else None)
 
     async def send_error(self, refused: Refused, content: dict | None) -> None:
         frame = {
@@ -472,8 +487,12 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         with translation.override(self.language):
             if not _is_id(conversation):
                 raise Refused("invalid", "conversation", _("Choose a conversation."))
-            if conversation not in self.joined and not await self.takes_part(conversation):
-                raise Refused("not_found", "conversation", _("This conversation cannot be found."))
+            if conversation not in self.joined:
+                if not await self.takes_part(conversation):
+                    raise Refused(
+                        "not_found", "conversation", _("This conversation cannot be found.")
+                    )
+                await self.join(conversation)
         key = f"messaging:typing:{self.user_id}:{conversation}"
         if not await database_sync_to_async(cache.add)(key, 1, TYPING_EVERY):
             return  # told less than TYPING_EVERY seconds ago: dropped, no error
@@ -566,11 +585,11 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         state = self.activity
         if time.monotonic() - self.last_frame > presence.IDLE_AFTER:
             state = presence.IDLE
-        await database_sync_to_async(presence.report)(self.user_id, self.socket_id, state)
+        await cache_call(presence.report)(self.user_id, self.socket_id, state)
         await self.tell_presence()
 
     async def tell_presence(self) -> None:
-        value = await database_sync_to_async(self._presence_now)()
+        value = await cache_call(self._presence_now)()
         if value is not None:
             await self.channel_layer.group_send(
                 presence.presence_group(self.user_id),
@@ -584,20 +603,25 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         return value if presence.changed(self.user_id, value) else None
 
     async def beat(self):
-        """Renew this socket's presence (and look at the account) every HEARTBEAT seconds."""
+        """Renew this socket's presence every HEARTBEAT seconds (and look at the account
+        every few beats). The first beat comes at a random moment, so that sockets opened
+        together (a server restart) do not all beat at once."""
         try:
+            await asyncio.sleep(random.uniform(0, presence.HEARTBEAT))  # noqa: S311
             while not self.closed:
-                await asyncio.sleep(presence.HEARTBEAT)
                 await self.channel_layer.send(self.channel_name, {"type": "presence.beat"})
+                await asyncio.sleep(presence.HEARTBEAT)
         except asyncio.CancelledError:
             pass
 
     async def presence_beat(self, event):
-        try:
-            await database_sync_to_async(self._user)()
-        except AccountClosed:
-            await self.close_unauthorised()
-            return
+        self.beats = getattr(self, "beats", 0) + 1
+        if self.beats % ACCOUNT_CHECK_BEATS == 0:
+            try:
+                await database_sync_to_async(self._user)()
+            except AccountClosed:
+                await self.close_unauthorised()
+                return
         await self.report_presence()
 
     async def presence_changed(self, event):

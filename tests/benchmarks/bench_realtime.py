@@ -16,7 +16,11 @@ p99, and the ratio of each p99 to the echo's p99 of the same run. Targets: p99 u
 100 ms, and under 3x the echo's p99.
 
 The socket's rate limits are lifted in the server (one sender posts far faster than a
-person may).
+person may). The server freezes its start-up objects out of the garbage collector
+(``gc.freeze()`` after ``django.setup()``): without it, full collections of a process
+holding Django, Wagtail and 1000 connections pause every consumer for hundreds of
+milliseconds, echo and messaging alike (``BENCH_RT_GC_FREEZE=0`` measures without it).
+``BENCH_RT_LAYERS=memory`` (or ``redis``) runs one layer only.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import gc
 import json
 import os
 import socket
@@ -65,6 +70,10 @@ if os.environ["BENCH_RT_LAYER"] == "redis":
     }}
 import django
 django.setup()
+if os.environ.get("BENCH_RT_GC_FREEZE", "1") == "1":
+    import gc
+    gc.collect()
+    gc.freeze()
 from daphne.server import Server
 from tests.benchmarks.bench_realtime import application
 Server(application=application(),
@@ -359,6 +368,10 @@ async def open_clients(port, cookies, members) -> tuple[list, list, Delivery, De
 
 async def measure(port, cookies, room, members, rounds, per_round, warmup) -> dict:
     messaging, echo, m_delivery, e_delivery = await open_clients(port, cookies, members)
+    # The clients' process holds Django and the seeded data: its full collections would
+    # be counted as delivery time. (The harness collects between rounds for the same reason.)
+    gc.collect()
+    gc.freeze()
     # Every echo client sees the marker only in its group; the members are clients 0..99.
     results = {"messaging": [], "echo": []}
     sender_m, sender_e = messaging[0], echo[0]
@@ -384,7 +397,13 @@ async def measure(port, cookies, room, members, rounds, per_round, warmup) -> di
             e_delivery.begin(text, members)
             sender_e._write(0x1, text.encode())
             delivery = e_delivery
-        await asyncio.wait_for(delivery.done.wait(), RECEIVE_TIMEOUT)
+        try:
+            await asyncio.wait_for(delivery.done.wait(), RECEIVE_TIMEOUT)
+        except TimeoutError:
+            raise RuntimeError(
+                f"{kind} message {counter}: {len(delivery.samples)} of {delivery.expected} "
+                f"members received it within {RECEIVE_TIMEOUT}s"
+            ) from None
         if record:
             results[kind].extend(delivery.samples)
         await asyncio.sleep(0.005)
@@ -399,6 +418,7 @@ async def measure(port, cookies, room, members, rounds, per_round, warmup) -> di
                 for kind in order:
                     await one(kind)
     finally:
+        gc.unfreeze()
         await asyncio.gather(*(c.close() for c in messaging + echo), return_exceptions=True)
     return results
 
@@ -434,7 +454,7 @@ def run(ctx: Context) -> bool:
     redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
     lines = []
     ok = True
-    for layer in ("memory", "redis"):
+    for layer in os.environ.get("BENCH_RT_LAYERS", "memory,redis").split(","):
         if layer == "redis":
             reason = redis_answers(redis_url)
             if reason:
