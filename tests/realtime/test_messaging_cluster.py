@@ -43,7 +43,7 @@ redis_url = os.environ["REDIS_URL"]
 settings.CHANNEL_LAYERS = {"default": {
     "BACKEND": "channels_redis.core.RedisChannelLayer",
     "CONFIG": {"hosts": [{"address": redis_url, "socket_timeout": 30, "max_connections": 500}],
-               "prefix": os.environ["CLUSTER_PREFIX"]},
+               "prefix": os.environ["CLUSTER_PREFIX"], "capacity": 1000},
 }}
 settings.CACHES = {"default": {
     "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url,
