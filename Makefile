@@ -34,7 +34,8 @@ run: install
 	@# shell's PID) is gone.
 	@$(DEV) sh -c 'server=$$$$; \
 	  (while sleep 60 && kill -0 $$server 2>/dev/null; do \
-	    $(PY) manage.py publish_scheduled >/dev/null 2>&1; done) & \
+	    $(PY) manage.py publish_scheduled >/dev/null 2>&1; \
+	    $(PY) manage.py send_scheduled_messages >/dev/null 2>&1; done) & \
 	  $(PY) manage.py portal_ready --host $(HOST) --port $(PORT) --pid $$server & \
 	  exec $(VENV)/bin/daphne -b $(HOST) -p $(PORT) portal.asgi:application'
 

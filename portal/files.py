@@ -36,6 +36,8 @@ headers; Wagtail's documents have their own checked view and are never served fr
 from __future__ import annotations
 
 import io
+import mimetypes
+import os
 import posixpath
 import re
 import unicodedata
@@ -44,12 +46,15 @@ import warnings
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models.fields.files import ImageFieldFile
 from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
@@ -528,3 +533,161 @@ def secure_stored_images(model: type[models.Model], field_name: str, formats=Non
         source.delete(name)
         changed += 1
     return changed
+
+
+# --- Uploads of attachments (posts, messages) -----------------------------------------
+#
+# The checks every attachment goes through, whatever it is attached to (a post, a
+# message): see :func:`check_upload`. ``plugins.feed.uploads`` and the messaging plugin
+# both use them, so a file refused on a post is refused in a message.
+
+#: The image formats shown inline, by Pillow's name, with their content type.
+UPLOAD_IMAGE_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+}
+#: Names that promise an image: their content must be one.
+UPLOAD_IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp"}
+
+
+def max_upload_files() -> int:
+    return settings.PORTAL_POST_MAX_FILES
+
+
+def max_upload_file_bytes() -> int:
+    return settings.PORTAL_POST_MAX_FILE_BYTES
+
+
+def max_upload_image_bytes() -> int:
+    return settings.PORTAL_POST_MAX_IMAGE_BYTES
+
+
+def upload_document_extensions() -> list[str]:
+    return [extension.lower() for extension in settings.WAGTAILDOCS_EXTENSIONS]
+
+
+@dataclass
+class Upload:
+    """A file that passed the checks, ready to store."""
+
+    file: object
+    name: str
+    size: int
+    content_type: str
+    is_image: bool
+    width: int | None = None
+    height: int | None = None
+    #: The generated name it is stored under (``<hex>.<ext>``), never the client's.
+    storage_name: str = ""
+
+
+def _upload_display_name(upload, max_bytes: int) -> str:
+    return display_name(getattr(upload, "name", ""), _g("file"), max_bytes=max_bytes)
+
+
+def _size(upload) -> int:
+    size = getattr(upload, "size", None)
+    if size is None:
+        position = upload.tell()
+        upload.seek(0, os.SEEK_END)
+        size = upload.tell()
+        upload.seek(position)
+    return size
+
+
+def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME_BYTES) -> Upload:
+    """One uploaded file, checked as post attachments are (see :mod:`plugins.feed.uploads`:
+    judged by content, images re-encoded, documents by the accepted extensions, sizes from
+    ``PORTAL_POST_MAX_*``); raises ``ValidationError({field: [message]})``."""
+    name = _upload_display_name(upload, name_max_bytes)
+    size = _size(upload)
+    if size <= 0:
+        raise ValidationError({field: [_g("“%(name)s” is empty.") % {"name": name}]})
+    found = image_format(upload)
+    extension = extension_of(name)
+    if found in UPLOAD_IMAGE_TYPES:
+        if size > max_upload_image_bytes():
+            raise ValidationError(
+                {
+                    "files": [
+                        _g("The image “%(name)s” is %(size)s; images may be at most %(limit)s.")
+                        % {
+                            "name": name,
+                            "size": filesizeformat(size),
+                            "limit": filesizeformat(max_upload_image_bytes()),
+                        }
+                    ]
+                }
+            )
+        try:
+            clean = reencode_image(upload, UPLOAD_IMAGE_TYPES)
+        except ImageRefused as refusal:
+            raise ValidationError({field: [_upload_image_refusal(name, refusal)]}) from refusal
+        return Upload(
+            clean,
+            display_name(_upload_renamed(name, clean), _g("file")),
+            clean.size,
+            clean.content_type,
+            True,
+            clean.width,
+            clean.height,
+            storage_name=clean.name,
+        )
+    if extension in UPLOAD_IMAGE_EXTENSIONS:
+        raise ValidationError(
+            {
+                "files": [
+                    _g("“%(name)s” is not a valid image (JPEG, PNG, GIF or WEBP).") % {"name": name}
+                ]
+            }
+        )
+    allowed = upload_document_extensions()
+    if extension not in allowed:
+        raise ValidationError(
+            {
+                "files": [
+                    _g(
+                        "“%(name)s” cannot be attached: only images (JPEG, PNG, GIF, WEBP) and "
+                        "files of these types are accepted: %(types)s."
+                    )
+                    % {"name": name, "types": ", ".join(allowed)}
+                ]
+            }
+        )
+    if size > max_upload_file_bytes():
+        raise ValidationError(
+            {
+                "files": [
+                    _g("The file “%(name)s” is %(size)s; files may be at most %(limit)s.")
+                    % {
+                        "name": name,
+                        "size": filesizeformat(size),
+                        "limit": filesizeformat(max_upload_file_bytes()),
+                    }
+                ]
+            }
+        )
+    content_type = mimetypes.guess_type(f"file.{extension}")[0] or "application/octet-stream"
+    return Upload(upload, name, size, content_type, False, storage_name=storage_name(extension))
+
+
+def _upload_image_refusal(name: str, refusal: ImageRefused) -> str:
+    if refusal.reason == "pixels":
+        return _g("The image “%(name)s” has too many pixels (at most %(limit)d million).") % {
+            "name": name,
+            "limit": MAX_IMAGE_PIXELS // 1_000_000,
+        }
+    return _g("“%(name)s” is not a valid image (JPEG, PNG, GIF or WEBP).") % {"name": name}
+
+
+def _upload_renamed(name: str, clean: CleanImage) -> str:
+    """The display name of an image with the extension of its real format: a GIF sent as
+    ``cover.html`` is downloaded as ``cover.gif``."""
+    extension = clean.name.rsplit(".", 1)[-1]
+    given = extension_of(name)
+    if given == extension or (given == "jpeg" and extension == "jpg"):
+        return name
+    stem = name.rsplit(".", 1)[0] if given else name
+    return f"{stem}.{extension}"

@@ -342,6 +342,8 @@ PORTAL_RATE_LIMITS: dict[str, tuple[str | None, str | None]] = {
     "bookmark": ("60/m", "240/m"),
     "vote": ("60/m", "240/m"),
     "upload": ("20/m", "80/m"),
+    # Sending a message (plugins/messaging: the API and the socket).
+    "message": ("60/m", "240/m"),
     "initiative": ("10/m", "40/m"),
     "booking": ("30/m", "120/m"),
     # Any other write.

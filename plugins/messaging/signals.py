@@ -1,0 +1,73 @@
+"""The messaging plugin's contributions: a group's conversation follows the group's
+members, and a reaction to a message is broadcast to the conversation."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from plugins.messaging import services
+
+
+def membership_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    manager = instance.role in type(instance).MANAGING_ROLES
+    if created:
+        services.member_joined(instance.group_id, instance.user_id, manager=manager)
+        return
+    from plugins.messaging.models import Participant
+
+    # A new role: a group's owners and moderators administer its conversation.
+    Participant.objects.filter(
+        conversation__group_id=instance.group_id, user_id=instance.user_id
+    ).exclude(is_admin=manager).update(is_admin=manager)
+
+
+def membership_deleted(sender, instance, **kwargs):
+    services.member_left(instance.group_id, instance.user_id)
+
+
+def reaction_changed(sender, instance, **kwargs):
+    from django.contrib.contenttypes.models import ContentType
+
+    from plugins.messaging.models import Message
+
+    if instance.content_type_id == ContentType.objects.get_for_model(Message).pk:
+        services.changed(instance.object_id)
+
+
+def no_reaction_to_a_deleted_message(sender, instance, raw=False, **kwargs):
+    """A deleted message (a tombstone) takes no reaction."""
+    if raw:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import PermissionDenied
+
+    from plugins.messaging.models import Message
+
+    if instance.content_type_id == ContentType.objects.get_for_model(Message).pk and (
+        Message.objects.filter(pk=instance.object_id, deleted_at__isnull=False).exists()
+    ):
+        raise PermissionDenied
+
+
+def connect() -> None:
+    if apps.is_installed("plugins.groups"):
+        from plugins.groups.models import Membership
+
+        post_save.connect(membership_saved, sender=Membership, dispatch_uid="messaging_member_in")
+        post_delete.connect(
+            membership_deleted, sender=Membership, dispatch_uid="messaging_member_out"
+        )
+    if apps.is_installed("plugins.reactions"):
+        from plugins.reactions.models import Reaction
+
+        pre_save.connect(
+            no_reaction_to_a_deleted_message, sender=Reaction, dispatch_uid="messaging_no_tombstone"
+        )
+        post_save.connect(reaction_changed, sender=Reaction, dispatch_uid="messaging_reacted")
+        post_delete.connect(reaction_changed, sender=Reaction, dispatch_uid="messaging_unreacted")
+
+
+connect()
