@@ -529,6 +529,10 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
                 raise Refused("not_found", "conversation", _("This conversation cannot be found."))
             try:
                 return services.mark_read(user, conversation, up_to)
+            except LookupError:  # no longer a participant (removed meanwhile)
+                raise Refused(
+                    "not_found", "conversation", _("This conversation cannot be found.")
+                ) from None
             except services.MessagingError as error:
                 raise Refused("invalid", error.field, str(error.message)) from None
 

@@ -1535,86 +1535,11 @@ def now():
     return timezone.now()
 
 
-# --- Appended by the msgws helper (the socket needs these; msgapi may own better ones) -----
-# Names as in the shared brief: mark_read(user, conversation, up_to_id), unread_counts(user),
-# total_unread(user). mark_read stores, then (after commit) tells the reader's sockets
-# ("unread.changed") and, where receipts are on, the conversation ("receipt").
-
-
-def unread_counts(user) -> dict[int, int]:
-    """``{conversation id: unread messages}`` for every conversation ``user`` takes part in
-    (muted ones included; zero counts left out), in one query. Their own messages and
-    deleted ones do not count."""
-    from django.db.models import Count
-
-    rows = (
-        Message.objects.filter(
-            conversation__participants__user=user,
-            pk__gt=F("conversation__participants__last_read_id"),
-            deleted_at__isnull=True,
-        )
-        .exclude(author=user)
-        .values("conversation_id")
-        .annotate(n=Count("pk"))
-    )
-    return {row["conversation_id"]: row["n"] for row in rows if row["n"]}
+# --- Appended by the msgws helper (the socket keeps this set in memory) -------------------
 
 
 def muted_ids(user) -> set[int]:
+    """The conversations ``user`` muted (their new messages push no unread count)."""
     return set(
         Participant.objects.filter(user=user, muted=True).values_list("conversation_id", flat=True)
     )
-
-
-def total_unread(user) -> int:
-    """The shell's badge: unread messages of the conversations that are not muted."""
-    muted = muted_ids(user)
-    return sum(n for pk, n in unread_counts(user).items() if pk not in muted)
-
-
-def personal_receipts(user) -> bool:
-    """HOOK (personal opt-out of read receipts): until a preference exists, an attribute
-    ``read_receipts`` on the account (absent: receipts on). Whoever adds the setting
-    replaces this function's body."""
-    return bool(getattr(user, "read_receipts", True))
-
-
-def receipts_enabled(user) -> bool:
-    """Read receipts for ``user``: the company's switch (``PORTAL_READ_RECEIPTS``, on by
-    default) and their own opt-out. Someone who opted out neither shows nor sees them."""
-    from django.conf import settings
-
-    return bool(getattr(settings, "PORTAL_READ_RECEIPTS", True)) and personal_receipts(user)
-
-
-def mark_read(user, conversation, up_to_id) -> int:
-    """``user`` has read ``conversation`` up to message ``up_to_id`` (never backwards, never
-    past the conversation's last message). Returns the new ``last_read_id``."""
-    try:
-        up_to_id = int(up_to_id)
-    except (TypeError, ValueError) as error:
-        raise MessagingError("up_to", _("Choose a message of this conversation.")) from error
-    latest = (
-        Message.objects.filter(conversation=conversation, pk__lte=up_to_id)
-        .order_by("-pk")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if latest is None:
-        raise MessagingError("up_to", _("Choose a message of this conversation."))
-    updated = Participant.objects.filter(
-        conversation=conversation, user=user, last_read_id__lt=latest
-    ).update(last_read_id=latest)
-    if updated:
-        pk, reader = conversation.pk, user.pk
-        receipts = receipts_enabled(user)
-
-        def tell():
-            tell_user(reader, {"type": "unread.changed", "conversation": pk})
-            if receipts:
-                broadcast(pk, {"type": "receipt", "user": reader, "up_to": latest})
-
-        transaction.on_commit(tell, robust=True)
-        return latest
-    seat_ = seat(user, conversation)
-    return seat_.last_read_id if seat_ else 0
