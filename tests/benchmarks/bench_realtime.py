@@ -400,11 +400,12 @@ async def measure(port, cookies, room, members, rounds, per_round, warmup) -> di
     results = {"messaging": [], "echo": []}
     sender_m, sender_e = messaging[0], echo[0]
     counter = 0
+    run = uuid.uuid4().hex[:8]
 
     async def one(kind, record=True):
         nonlocal counter
         counter += 1
-        marker = f"b{counter}"
+        marker = f"{run}-{counter}"  # client ids are unique per sender: a reused one is a retry
         if kind == "messaging":
             m_delivery.begin(marker, members)
             sender_m.send(
