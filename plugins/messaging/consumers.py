@@ -58,7 +58,7 @@ MAX_RESUME = 500
 #: Messages per conversation in one ``messages`` frame (``more`` says when there are more).
 RESUME_PAGE = 100
 #: Seconds between a new message and the unread count it changes (one count per burst).
-UNREAD_DELAY = 0.2
+UNREAD_DELAY = 0.5
 #: One typing event per person and conversation per this many seconds (others are dropped).
 TYPING_EVERY = 3
 
@@ -701,16 +701,16 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         asyncio.get_running_loop().call_later(UNREAD_DELAY, self._unread_due, pk)
 
     def _unread_due(self, pk: int) -> None:
+        # A task of this socket, not a message through the channel layer: with Redis that
+        # would be one more round trip per recipient and message.
         if not self.closed:
-            asyncio.ensure_future(
-                self.channel_layer.send(
-                    self.channel_name, {"type": "unread.due", "conversation": pk}
-                )
-            )
+            asyncio.ensure_future(self.unread_due({"conversation": pk}))
 
     async def unread_due(self, event):
         pk = event.get("conversation")
         self.unread_pending.discard(pk)
+        if self.closed:
+            return
         if pk in self.joined and pk not in self.muted and not self.off:
             await self.send_unread(pk)
 
