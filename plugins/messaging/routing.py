@@ -1,3 +1,7 @@
 """The messaging socket, mounted at /ws/messaging/ by ``portal.realtime``."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from plugins.messaging.consumers import MessagingConsumer
+
+websocket_urlpatterns: list = [path("", MessagingConsumer.as_asgi(), name="socket")]

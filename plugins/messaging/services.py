@@ -1533,3 +1533,13 @@ def _tell_added(conversation, user_ids: Iterable[int]) -> None:
 
 def now():
     return timezone.now()
+
+
+# --- Appended by the msgws helper (the socket keeps this set in memory) -------------------
+
+
+def muted_ids(user) -> set[int]:
+    """The conversations ``user`` muted (their new messages push no unread count)."""
+    return set(
+        Participant.objects.filter(user=user, muted=True).values_list("conversation_id", flat=True)
+    )
