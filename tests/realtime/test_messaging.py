@@ -19,6 +19,8 @@ from django.test import Client
 from plugins.messaging import consumers, services
 from plugins.messaging.models import Message, Participant
 from portal import modeoff
+from portal.accounts.models import WorkingHours
+from portal.core.models import ModeOffPolicy
 from tests.realtime.wsclient import TEXT, Closed, WebSocket
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -333,7 +335,8 @@ def _no_receipt_reaches(theirs, mine, talk):
 def test_the_company_switch_turns_receipts_off(
     asgi_server, layer, employee, colleague, talk, settings
 ):
-    settings.PORTAL_READ_RECEIPTS = False
+    # The company's switch (mode off's policy) turns receipts off for everyone.
+    ModeOffPolicy.objects.create(read_receipts=False)
     last = services.post_message(colleague, talk, "Read me").pk
     mine, theirs = open_socket(asgi_server, employee), open_socket(asgi_server, colleague)
     try:
@@ -349,8 +352,8 @@ def test_a_personal_opt_out_neither_shows_nor_sees_receipts(
     asgi_server, layer, employee, colleague, talk, monkeypatch, who
 ):
     opted_out = employee if who == "reader" else colleague
-    # The personal opt-out (an account setting of the modeoff helper, not merged yet).
-    monkeypatch.setattr(services, "receipts_enabled", lambda user: user.pk != opted_out.pk)
+    # The personal opt-out, kept with the person's working hours.
+    WorkingHours.objects.create(user=opted_out, show_read_receipts=False)
     last = services.post_message(colleague, talk, "Read me").pk
     mine, theirs = open_socket(asgi_server, employee), open_socket(asgi_server, colleague)
     try:
