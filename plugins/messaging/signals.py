@@ -95,6 +95,28 @@ def no_reaction_to_a_deleted_message(sender, instance, raw=False, **kwargs):
         raise PermissionDenied
 
 
+def modeoff_changed(sender, user=None, **kwargs):
+    """Someone's mode off changed (or the company's floor, ``user=None``: everyone who
+    takes part in a conversation): their sockets re-read it (``modeoff.changed``), once
+    committed."""
+    from django.db import transaction
+
+    from plugins.messaging.models import Participant
+
+    def tell():
+        if user is not None:
+            ids = [user.pk]
+        else:
+            ids = Participant.objects.values_list("user_id", flat=True).distinct()
+        for pk in ids:
+            services.tell_user(pk, {"type": "modeoff.changed"})
+
+    transaction.on_commit(tell, robust=True)
+
+
+signals.modeoff_changed.connect(modeoff_changed, dispatch_uid="messaging_modeoff_changed")
+
+
 def connect() -> None:
     if apps.is_installed("plugins.groups"):
         from plugins.groups.models import Membership
