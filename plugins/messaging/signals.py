@@ -1,12 +1,55 @@
-"""The messaging plugin's contributions: a group's conversation follows the group's
-members, and a reaction to a message is broadcast to the conversation."""
+"""The messaging plugin's contributions: "Messages" in the main navigation (and the
+phone's bottom bar) with the total unread, the live script and styles on every page, the
+chat panel at the end of every page's body (``portal.signals.shell_fragments``); a group's
+conversation follows the group's members, and a reaction to a message is broadcast to the
+conversation.
+
+The core imports every enabled plugin's ``signals`` before the first request (the plugin
+contract), so an excluded plugin connects nothing."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from plugins.messaging import services
+from portal import signals, visibility
+from portal.navigation import NavItem, ShellFragment
+
+
+def nav_entry(sender, request, **kwargs):
+    if not visibility.is_active_user(request.user):
+        return None
+    return NavItem(
+        label=_("Messages"),
+        url=reverse("messaging:messenger"),
+        icon="messages",
+        order=30,
+        key="messages",
+        phone=True,
+        badge=services.total_unread(request.user),
+    )
+
+
+def page_assets(sender, request, **kwargs):
+    """One small deferred script (the socket, badges, presence, the panel) and the styles."""
+    if not visibility.is_active_user(request.user):
+        return None
+    return ["messaging/messaging.css", "messaging/live.js"]
+
+
+def chat_panel(sender, request, **kwargs):
+    """The panel's button and empty shell; its content loads when it opens."""
+    if not visibility.is_active_user(request.user):
+        return None
+    return ShellFragment(template="messaging/shell.html", order=50)
+
+
+signals.nav_items.connect(nav_entry, dispatch_uid="messaging_nav")
+signals.page_assets.connect(page_assets, dispatch_uid="messaging_page_assets")
+signals.shell_fragments.connect(chat_panel, dispatch_uid="messaging_chat_panel")
 
 
 def membership_saved(sender, instance, created, raw=False, **kwargs):
@@ -50,6 +93,28 @@ def no_reaction_to_a_deleted_message(sender, instance, raw=False, **kwargs):
         Message.objects.filter(pk=instance.object_id, deleted_at__isnull=False).exists()
     ):
         raise PermissionDenied
+
+
+def modeoff_changed(sender, user=None, **kwargs):
+    """Someone's mode off changed (or the company's floor, ``user=None``: everyone who
+    takes part in a conversation): their sockets re-read it (``modeoff.changed``), once
+    committed."""
+    from django.db import transaction
+
+    from plugins.messaging.models import Participant
+
+    def tell():
+        if user is not None:
+            ids = [user.pk]
+        else:
+            ids = Participant.objects.values_list("user_id", flat=True).distinct()
+        for pk in ids:
+            services.tell_user(pk, {"type": "modeoff.changed"})
+
+    transaction.on_commit(tell, robust=True)
+
+
+signals.modeoff_changed.connect(modeoff_changed, dispatch_uid="messaging_modeoff_changed")
 
 
 def connect() -> None:

@@ -11,7 +11,6 @@ urlpatterns: list = [
     path("new/", views.start, name="start"),
     path("panel/", views.panel, name="panel"),
     path("unread/", views.unread, name="unread"),
-    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.conversation, name="conversation"),
     path("<int:pk>/send/", views.send, name="send"),
     path("<int:pk>/settings/", views.settings_action, name="settings"),

@@ -6,9 +6,8 @@ Every read goes through ``services`` and the visibility policy: a conversation s
 does not take part in (an outsider, someone removed, a guessed id) answers exactly like a
 missing one (404).
 
-Some services are being written alongside these pages (issue 15: unread counts, marking
-read, editing, scheduling, participants). Until they land, thin local versions below do
-the same through the ORM and the policy; each is marked ``# rewire at merge``.
+Writes go through ``services`` too: ``MessagingError`` is the form's error (400),
+``PermissionDenied`` a 403, ``LookupError`` a 404 (like a missing conversation).
 """
 
 from __future__ import annotations
@@ -18,10 +17,7 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -35,11 +31,9 @@ from plugins.messaging import services
 from plugins.messaging.models import (
     Conversation,
     Message,
-    MessageAttachment,
     Participant,
-    ScheduledMessage,
 )
-from portal import avatars, files, modeoff, visibility
+from portal import avatars, modeoff, visibility
 from portal.ratelimit import rate_limit
 
 User = get_user_model()
@@ -50,166 +44,12 @@ PANEL_SIZE = 8
 MAX_REASON = 300
 
 
-# --- Local versions of services being written in parallel (# rewire at merge) ------------
-
-
-def _unread_subquery(user):
-    """Per conversation: messages after what ``user`` read, not theirs, not deleted."""
-    return Coalesce(
-        Subquery(
-            Message.objects.filter(
-                conversation=OuterRef("pk"),
-                pk__gt=OuterRef("my_last_read"),
-                deleted_at__isnull=True,
-                parent__isnull=True,
-            )
-            .exclude(author=user)
-            .order_by()
-            .values("conversation")
-            .annotate(n=Count("pk"))
-            .values("n")[:1]
-        ),
-        0,
-    )
-
-
-def conversations_with_unread(user):
-    # rewire at merge: services.unread_counts(user) / conversations_for with unread
-    return services.conversations_for(user).annotate(unread=_unread_subquery(user))
+# --- Unread counts -----------------------------------------------------------------------
 
 
 def total_unread(user) -> int:
     """The shell's badge: unread messages in conversations that are not muted."""
-    # rewire at merge: services.total_unread(user)
-    if not visibility.is_active_user(user):
-        return 0
-    return (
-        Message.objects.filter(
-            conversation__participants__user=user,
-            conversation__participants__muted=False,
-            pk__gt=F("conversation__participants__last_read_id"),
-            deleted_at__isnull=True,
-            parent__isnull=True,
-        )
-        .exclude(author=user)
-        .count()
-    )
-
-
-def mark_read(user, conversation, up_to: int | None = None) -> None:
-    # rewire at merge: services.mark_read(user, conversation, up_to)
-    up_to = conversation.last_message_id if up_to is None else up_to
-    changed = Participant.objects.filter(
-        conversation=conversation, user=user, last_read_id__lt=up_to
-    ).update(last_read_id=up_to)
-    if changed:
-        transaction.on_commit(
-            lambda: services.tell_user(
-                user.pk, {"type": "unread.changed", "conversation": conversation.pk}
-            ),
-            robust=True,
-        )
-
-
-def set_flag(user, conversation, flag: str, value: bool) -> None:
-    # rewire at merge: services.mute / pin / archive (REST PATCH mirror)
-    Participant.objects.filter(conversation=conversation, user=user).update(**{flag: value})
-
-
-def leave(user, conversation) -> None:
-    # rewire at merge: services.leave(user, conversation)
-    if conversation.kind != Conversation.GROUP:
-        raise services.MessagingError("conversation", _("You cannot leave this conversation."))
-    Participant.objects.filter(conversation=conversation, user=user).delete()
-    visibility.access_changed([user])
-    transaction.on_commit(
-        lambda: services.tell_user(
-            user.pk, {"type": "conversation.removed", "conversation": conversation.pk}
-        ),
-        robust=True,
-    )
-
-
-def add_people(user, conversation, people) -> None:
-    # rewire at merge: services.add_participants(user, conversation, ids)
-    existing = set(services.participant_ids(conversation))
-    new = [p for p in people if p.pk not in existing]
-    Participant.objects.bulk_create(
-        [
-            Participant(
-                conversation=conversation, user=p, last_read_id=conversation.last_message_id
-            )
-            for p in new
-        ]
-    )
-    visibility.access_changed(new)
-    services._tell_added(conversation, [p.pk for p in new])
-
-
-def remove_person(user, conversation, person_id: int) -> None:
-    # rewire at merge: services.remove_participant(user, conversation, id)
-    Participant.objects.filter(conversation=conversation, user_id=person_id).delete()
-    visibility.access_changed(User.objects.filter(pk=person_id))
-    transaction.on_commit(
-        lambda: services.tell_user(
-            person_id, {"type": "conversation.removed", "conversation": conversation.pk}
-        ),
-        robust=True,
-    )
-
-
-def edit_message(user, message, source: str) -> None:
-    # rewire at merge: services.edit_message(user, message, source)
-    from portal import text
-
-    if message.author_id != user.pk or message.deleted_at:
-        raise PermissionDenied
-    if not source.strip():
-        raise services.MessagingError("body", _("Write a message."))
-    if len(source) > services.MAX_LENGTH:
-        raise services.MessagingError("body", _("This message is too long."))
-    message.source = source
-    message.body = text.render(source, author=user).html
-    message.edited_at = timezone.now()
-    message.save(update_fields=["source", "body", "edited_at"])
-    _changed(message)
-
-
-def delete_message(user, message) -> None:
-    # rewire at merge: services.delete_message(user, message)
-    if message.author_id != user.pk:
-        raise PermissionDenied
-    message.deleted_at = timezone.now()
-    message.source = ""
-    message.body = ""
-    message.save(update_fields=["deleted_at", "source", "body"])
-    _changed(message)
-
-
-def _changed(message) -> None:
-    transaction.on_commit(
-        lambda: services.broadcast(
-            message.conversation_id,
-            {"type": "message.changed", "message": services.serialise(message)},
-        ),
-        robust=True,
-    )
-
-
-def schedule_message(user, conversation, source: str, send_at, parent=None, client_id=""):
-    # rewire at merge: services.schedule_message(user, conversation, source, send_at, ...)
-    if not source.strip():
-        raise services.MessagingError("body", _("Write a message."))
-    if len(source) > services.MAX_LENGTH:
-        raise services.MessagingError("body", _("This message is too long."))
-    return ScheduledMessage.objects.create(
-        conversation=conversation,
-        author=user,
-        source=source,
-        parent=parent,
-        client_id=client_id[:64],
-        send_at=send_at,
-    )
+    return services.total_unread(user)
 
 
 def _seat_or_404(user, conversation) -> Participant:
@@ -250,10 +90,16 @@ def _participants(conversations) -> None:
         conversation.people = [s.user for s in conversation.seats]
 
 
-def _decorate(user, conversations) -> list:
-    """Name, other people and last message of each listed conversation (3 queries)."""
+def _decorate(user, conversations, unread: bool = True) -> list:
+    """Name, other people, unread count and last message of each listed conversation
+    (4 queries, whatever their number)."""
     conversations = list(conversations)
     _participants(conversations)
+    counts = (
+        services.unread_counts(user, [c.pk for c in conversations])
+        if unread and conversations
+        else {}
+    )
     last = {
         m.pk: m
         for m in Message.objects.filter(
@@ -262,21 +108,10 @@ def _decorate(user, conversations) -> list:
     }
     for conversation in conversations:
         conversation.others = [p for p in conversation.people if p.pk != user.pk]
-        conversation.display_name = display_name(conversation, user)
+        conversation.display_name = services.display_title(conversation, conversation.people, user)
+        conversation.unread = counts.get(conversation.pk, 0)
         conversation.last_message = last.get(conversation.last_message_id)
     return conversations
-
-
-def display_name(conversation, user) -> str:
-    if conversation.title:
-        return conversation.title
-    others = getattr(conversation, "others", None)
-    if others is None:
-        others = [p for p in getattr(conversation, "people", []) if p.pk != user.pk]
-    names = [o.get_full_name() or o.get_username() for o in others]
-    if not names:
-        return _("Only you")
-    return ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
 
 
 def _until_text(until: datetime.datetime | None, now: datetime.datetime) -> str:
@@ -288,16 +123,12 @@ def _until_text(until: datetime.datetime | None, now: datetime.datetime) -> str:
     return formats.date_format(local, "l j F G:i")
 
 
-def off_people(user, people) -> list[dict]:
-    """Who among ``people`` (not ``user``) is off now, until when, with the next start."""
+def off_people(user, conversation) -> list[dict]:
+    """Who among the other participants is off now, until when, with the next start
+    (``services.recipients_off``: a fixed number of queries)."""
     now = timezone.now()
-    others = [p for p in people if p.pk != user.pk]
-    found = modeoff.states(others, now)
     result = []
-    for person in others:
-        state = found.get(person.pk)
-        if state is None or not state.off:
-            continue
+    for person, state in services.recipients_off(user, conversation, now):
         name = person.get_full_name() or person.get_username()
         until = _until_text(state.until, now)
         result.append(
@@ -393,7 +224,7 @@ def _form_error(request, conversation, field: str, message: str, status: int = 4
 
 def _list_context(request, show_archived: bool) -> dict:
     user = request.user
-    conversations = conversations_with_unread(user).filter(my_archived=show_archived)
+    conversations = services.conversations_for(user).filter(my_archived=show_archived)
     return {
         "conversations": _decorate(user, conversations),
         "show_archived": show_archived,
@@ -441,7 +272,7 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
             },
         )
     _decorate(user, [conversation])
-    offs = off_people(user, conversation.people)
+    offs = off_people(user, conversation)
     latest_start = max((o["next_start"] for o in offs if o["next_start"]), default=None)
     context = {
         "conversation": conversation,
@@ -463,12 +294,10 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
             if k not in ("action", "participants", "remove", "emails", "user_ids")
         },
         "source": (source or {}).get("body", ""),
-        "scheduled": ScheduledMessage.objects.filter(
-            conversation=conversation, author=user, sent__isnull=True
-        ).order_by("send_at")[:5],
+        "scheduled": services.scheduled_messages(user, conversation)[:5],
     }
     if before_id is None and page:
-        mark_read(user, conversation, page[-1].pk)
+        services.mark_read(user, conversation, page[-1].pk)
     if request.GET.get("panel") == "1":
         context["compact"] = True
         return render(request, "messaging/panel_conversation.html", context, status=status)
@@ -490,20 +319,10 @@ def thread(request, pk: int, message_id: int):
     found = _conversation_or_404(user, pk)
     if message_id > MAX_PK:
         raise Http404
-    parent = (
-        visibility.filter_visible(user, Message.objects.filter(conversation=found, pk=message_id))
-        .select_related("author", *avatars.related("author"))
-        .prefetch_related("attachments")
-        .first()
-    )
-    if parent is None or parent.parent_id is not None:
-        raise Http404
-    replies = list(
-        visibility.filter_visible(user, Message.objects.filter(parent=parent))
-        .select_related("author", *avatars.related("author"))
-        .prefetch_related("attachments")
-        .order_by("pk")
-    )
+    try:
+        parent, replies = services.thread(user, found, message_id)
+    except LookupError:
+        raise Http404 from None
     reactions = _with_reactions(user, [parent, *replies])
     context = {
         "conversation": found,
@@ -526,7 +345,7 @@ def panel(request):
     """The chat panel's list, fetched when the panel opens."""
     user = request.user
     conversations = _decorate(
-        user, conversations_with_unread(user).filter(my_archived=False)[:PANEL_SIZE]
+        user, services.conversations_for(user).filter(my_archived=False)[:PANEL_SIZE]
     )
     return render(request, "messaging/panel_list.html", {"conversations": conversations})
 
@@ -632,91 +451,54 @@ def _parent(user, conversation, raw):
     return parent
 
 
-def _attach(message, uploads) -> None:
-    from plugins.feed import uploads as checks
-
-    for position, upload in enumerate(uploads):
-        attachment = MessageAttachment(
-            message=message,
-            name=upload.name,
-            size=upload.size,
-            content_type=upload.content_type,
-            is_image=upload.is_image,
-            width=upload.width,
-            height=upload.height,
-            position=position,
-        )
-        upload.file.seek(0)
-        attachment.file.save(upload.storage_name, upload.file, save=False)
-        stored = attachment.file.name
-        try:
-            attachment.save()
-        except Exception:
-            checks.delete_files([stored])
-            raise
-
-
 @login_required
 @require_POST
 @rate_limit("post")
 def send(request, pk: int):
     """A message sent by the form (no socket, or with files): store, then back to the
     conversation (htmx: the new message's markup)."""
-    from plugins.feed import uploads as checks
-
     user = request.user
     found = _conversation_or_404(user, pk)
     _seat_or_404(user, found)
     source = request.POST.get("body", "")
+    client_id = request.POST.get("client_id", "")
+    uploads = request.FILES.getlist("files")
+    parent = None
     try:
         parent = _parent(user, found, request.POST.get("parent"))
-        try:
-            uploads = checks.validate(request.FILES.getlist("files"))
-        except ValidationError as error:
-            raise services.MessagingError("files", error.messages[0]) from error
-        if not source.strip() and uploads:
-            source = " ".join(u.name for u in uploads)
         when = request.POST.get("when", "now")
         if when == "scheduled":
-            send_at = parse_datetime(request.POST.get("send_at", ""))
-            if send_at is None or timezone.is_naive(send_at) or send_at <= timezone.now():
+            try:
+                send_at = parse_datetime(request.POST.get("send_at", ""))
+            except ValueError:
+                send_at = None
+            if send_at is None:
                 raise services.MessagingError("send_at", _("Choose a time in the future."))
             if uploads:
                 raise services.MessagingError(
                     "files", _("Files cannot be scheduled; send them now or later by hand.")
                 )
-            schedule_message(
-                user,
-                found,
-                source,
-                send_at,
-                parent=parent,
-                client_id=request.POST.get("client_id", ""),
+            services.schedule_message(
+                user, found, source, send_at, parent=parent, client_id=client_id
             )
             return _back(request, found.get_absolute_url())
         urgent = when == "urgent"
-        reason = request.POST.get("reason", "").strip()[:MAX_REASON]
-        offs = []
-        if urgent:
-            _decorate(user, [found])
-            offs = [o["person"] for o in off_people(user, found.people)]
-            if not modeoff.can_override(user):
-                raise services.MessagingError("when", _("You may not send urgent messages."))
-            if not reason:
-                raise services.MessagingError("reason", _("Say why this cannot wait."))
-        with transaction.atomic():
-            message = services.post_message(
-                user, found, source, parent=parent, client_id=request.POST.get("client_id", "")
-            )
-            _attach(message, uploads)
-            if urgent:
-                # rewire at merge: services.post_message(..., urgent=True, reason=...)
-                Message.objects.filter(pk=message.pk).update(urgent=True)
-                modeoff.record_override(user, offs, reason, target=message)
+        message = services.post_message(
+            user,
+            found,
+            source,
+            parent=parent,
+            client_id=client_id,
+            attachments=uploads,
+            urgent=urgent,
+            reason=request.POST.get("reason", "") if urgent else "",
+        )
     except services.MessagingError as error:
-        return _form_error(request, found, error.field, error.message)
+        field = "files" if error.field == "attachments" else error.field
+        return _form_error(request, found, field, error.message)
     except PermissionDenied:
-        return _form_error(request, found, "when", _("You may not send urgent messages."), 403)
+        # The seat was checked above: only the override can be refused (a form error).
+        return _form_error(request, found, "when", _("You may not send urgent messages."))
     if parent is not None:
         return _back(request, reverse("messaging:thread", args=[found.pk, parent.pk]))
     return _back(request, found.get_absolute_url() + f"#message-{message.pk}")
@@ -738,11 +520,23 @@ def settings_action(request, pk: int):
         "archive": ("archived", True),
         "unarchive": ("archived", False),
     }
+    setters = {
+        "muted": services.set_muted,
+        "pinned": services.set_pinned,
+        "archived": services.set_archived,
+    }
     if action in flags:
-        set_flag(user, found, *flags[action])
+        flag, value = flags[action]
+        try:
+            setters[flag](user, found, value)
+        except LookupError:
+            raise Http404 from None
         return _back(request, found.get_absolute_url())
     if action == "read":
-        mark_read(user, found)
+        try:
+            services.mark_read(user, found)
+        except LookupError:
+            raise Http404 from None
         return (
             HttpResponse(status=204)
             if _wants_fragment(request)
@@ -750,7 +544,7 @@ def settings_action(request, pk: int):
         )
     if action == "leave":
         try:
-            leave(user, found)
+            services.leave(user, found)
         except services.MessagingError as error:
             return _form_error(request, found, error.field, error.message)
         return HttpResponseRedirect(reverse("messaging:messenger"))
@@ -780,28 +574,23 @@ def people(request, pk: int):
                 raise services.MessagingError(
                     "remove", _("Choose someone of this conversation.")
                 ) from error
-            if person_id == user.pk or person_id not in services.participant_ids(found):
+            if person_id == user.pk or not services.remove_participant(user, found, person_id):
                 raise services.MessagingError("remove", _("Choose someone of this conversation."))
-            remove_person(user, found, person_id)
         else:
             ids = _chosen_people(request)
             if not ids:
                 raise services.MessagingError("emails", _("Choose at least one person."))
-            add_people(user, found, services._people(user, ids))
+            services.add_participants(user, found, ids)
     except services.MessagingError as error:
-        return _form_error(request, found, error.field, error.message)
+        field = "user_ids" if error.field in ("user", "participant_ids") else error.field
+        return _form_error(request, found, field, error.message)
+    except PermissionDenied:
+        return _form_error(
+            request, found, "participants", _("Only the conversation's admins may do this."), 403
+        )
+    except LookupError:
+        raise Http404 from None
     return _back(request, found.get_absolute_url())
-
-
-def _own_message(user, conversation, message_id) -> Message:
-    if message_id > MAX_PK:
-        raise Http404
-    message = visibility.filter_visible(
-        user, Message.objects.filter(conversation=conversation, pk=message_id)
-    ).first()
-    if message is None:
-        raise Http404
-    return message
 
 
 @login_required
@@ -810,35 +599,15 @@ def _own_message(user, conversation, message_id) -> Message:
 def edit(request, pk: int, message_id: int):
     user = request.user
     found = _conversation_or_404(user, pk)
-    message = _own_message(user, found, message_id)
+    if message_id > MAX_PK:
+        raise Http404
     try:
         if request.POST.get("action") == "delete":
-            delete_message(user, message)
+            message = services.delete_message(user, found, message_id)
         else:
-            edit_message(user, message, request.POST.get("body", ""))
-    except PermissionDenied:
+            message = services.edit_message(user, found, message_id, request.POST.get("body", ""))
+    except (LookupError, PermissionDenied):
         raise Http404 from None
     except services.MessagingError as error:
         return _form_error(request, found, error.field, error.message)
     return _back(request, found.get_absolute_url() + f"#message-{message.pk}")
-
-
-@login_required
-@require_safe
-def attachment(request, pk: int):
-    if pk > MAX_PK:
-        raise Http404
-    found = (
-        MessageAttachment.objects.select_related("message")
-        .filter(pk=pk, message__deleted_at__isnull=True)
-        .first()
-    )
-    if found is None or not visibility.can_view(request.user, found.message):
-        raise Http404
-    handle = files.open_stored(found.file.storage, found.file.name)
-    return files.file_response(
-        handle,
-        stored_name=found.file.name,
-        download_name=found.name,
-        content_type=found.content_type,
-    )

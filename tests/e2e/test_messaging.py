@@ -2,9 +2,8 @@
 the ASGI server): two people chatting live, one going off and the other seeing it before
 sending, axe-core on the messenger and the panel in both schemes, the panel by keyboard.
 
-The live parts need the messaging socket (``plugins/messaging/routing.py``); the mode off
-part needs a way to switch someone off by hand (``portal.modeoff``). Both are built in
-parallel: where they are missing, the test says so and skips (rewire at merge)."""
+The live parts use the real messaging socket (``plugins/messaging/consumers.py``) and the
+real mode off storage (the manual switch of ``WorkingHours``): no mock."""
 
 from __future__ import annotations
 
@@ -37,17 +36,22 @@ def needs_socket():
 
 
 def switch_off(user, until: datetime.datetime) -> None:
-    """Switch ``user`` off by hand until ``until``, through the mode off service.
+    """Switch ``user`` off by hand until ``until``, in mode off's own storage (the manual
+    switch of :class:`portal.accounts.models.WorkingHours`, as the account settings form
+    stores it), then tell mode off it changed (held notifications, open sockets)."""
+    from django.db import transaction
 
-    rewire at merge: the modeoff helper's function that records a manual off period."""
     from portal import modeoff
+    from portal.accounts.models import WorkingHours
 
-    for name in ("switch_off", "set_manual_off", "set_off_until"):
-        function = getattr(modeoff, name, None)
-        if function is not None:
-            function(user, until)
-            return
-    pytest.skip("portal.modeoff has no manual switch yet (modeoff helper; rewire at merge)")
+    now = timezone.now()
+    with transaction.atomic():
+        hours, _created = WorkingHours.objects.select_for_update().get_or_create(user=user)
+        hours.off_until = until
+        hours.off_since = now
+        hours.save(update_fields=["off_until", "off_since", "updated_at"])
+        modeoff.changed(user, now)
+    assert modeoff.state(user).off
 
 
 @pytest.fixture

@@ -328,8 +328,11 @@ class TestReading:
         assert response.json() == {"last_read_id": message.pk, "unread": 0, "total": 0}
         receipts = client_for(colleague).get(url(conv, "receipts/")).json()["receipts"]
         assert receipts[str(employee.pk)] == message.pk
-        with override_settings(PORTAL_READ_RECEIPTS=False):
-            assert client_for(colleague).get(url(conv, "receipts/")).json() == {"receipts": {}}
+        # The company's switch (mode off's policy) turns receipts off for everyone.
+        from portal.core.models import ModeOffPolicy
+
+        ModeOffPolicy.objects.create(read_receipts=False)
+        assert client_for(colleague).get(url(conv, "receipts/")).json() == {"receipts": {}}
         bad = me.post(url(conv, "read/"), {"up_to": "x"}, format="json")
         assert bad.status_code == 400 and "up_to" in bad.json()["errors"]
 

@@ -10,7 +10,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -397,7 +396,8 @@ class TestUnread:
         for other in (colleague, third):
             conv = services.direct_conversation(employee, other.pk)
             services.post_message(other, conv, "x")
-        with django_assert_num_queries(1):
+        # One for the counts, two for mode off (the company's policy, the person's hours).
+        with django_assert_num_queries(3):
             services.unread_counts(employee)
 
     def test_mark_read_is_monotonic_and_bounded(
@@ -439,16 +439,18 @@ class TestUnread:
         message = services.post_message(employee, group_conv, "seen?")
         services.mark_read(colleague, group_conv, message.pk)
         assert services.receipts(employee, group_conv)[colleague.pk] == message.pk
-        original = services.receipts_enabled
-        monkeypatch.setattr(
-            services, "receipts_enabled", lambda user: user.pk != colleague.pk and original(user)
-        )
-        # Who opted out neither shows nor sees receipts.
+        # Who opted out (mode off's setting) neither shows nor sees receipts.
+        from portal.accounts.models import WorkingHours
+
+        WorkingHours.objects.create(user=colleague, show_read_receipts=False)
         assert colleague.pk not in services.receipts(employee, group_conv)
         assert services.receipts(colleague, group_conv) == {}
-        monkeypatch.setattr(services, "receipts_enabled", original)
-        with override_settings(PORTAL_READ_RECEIPTS=False):
-            assert services.receipts(employee, group_conv) == {}
+        WorkingHours.objects.filter(user=colleague).delete()
+        # The company's switch (mode off's policy) turns receipts off for everyone.
+        from portal.core.models import ModeOffPolicy
+
+        ModeOffPolicy.objects.create(read_receipts=False)
+        assert services.receipts(employee, group_conv) == {}
 
     def test_an_opted_out_reader_broadcasts_no_receipt(
         self, group_conv, employee, colleague, monkeypatch, sent, commit
@@ -527,7 +529,7 @@ class TestModeOff:
         monkeypatch.setattr(
             modeoff,
             "record_override",
-            lambda actor, recipients, reason, target=None: logged.append(
+            lambda actor, recipients, reason, target=None, **kwargs: logged.append(
                 (actor.pk, sorted(u.pk for u in recipients), reason, target.pk)
             ),
         )
