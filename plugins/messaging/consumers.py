@@ -381,6 +381,11 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         if conversation not in self.joined:  # a conversation this socket had not heard of
             await self.join(conversation)
         await self.send_json({"type": "ack", "client_id": client_id, "message": result})
+        # A message ends the typing: the next keystroke tells the others again at once
+        # (the client resets its own pace when it sends).
+        await database_sync_to_async(cache.delete)(
+            f"messaging:typing:{self.user_id}:{conversation}"
+        )
 
     @database_sync_to_async
     def post(self, conversation_id, body, client_id, parent_id) -> dict:
