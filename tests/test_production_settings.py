@@ -73,3 +73,19 @@ def test_missing_allowed_hosts_stops_the_start():
     result = run("import django; django.setup()", env)
     assert result.returncode != 0
     assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_the_redis_layer_keeps_idle_sockets_and_a_big_conversation():
+    """With redis-py's defaults idle sockets die after 5 s and a 100-member broadcast loses
+    messages (see portal/settings/production.py); the production layer avoids both."""
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CHANNEL_LAYERS['default']['CONFIG']))"
+    )
+    result = run(code, PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout.strip().splitlines()[-1])
+    (host,) = config["hosts"]
+    assert host["address"] == PRODUCTION_ENV["REDIS_URL"]
+    assert host["socket_timeout"] > 5 and host["max_connections"] >= 500
+    assert config["capacity"] > 100

@@ -51,10 +51,24 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    # channels-redis over redis-py: a read timeout longer than the layer's 5 s blocking
+    # read (redis-py's own 5 s default races it and kills idle sockets), a pool for every
+    # open socket of a process, and an inbox capacity above one conversation's fan-out
+    # (all sockets of a process share one inbox; the default 100 drops a 100-member
+    # broadcast's surplus). Measured in tests/benchmarks/bench_realtime.py.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": 30,
+                        "max_connections": int(os.environ.get("PORTAL_REDIS_CONNECTIONS", "1000")),
+                    }
+                ],
+                "capacity": int(os.environ.get("PORTAL_CHANNEL_CAPACITY", "5000")),
+            },
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
