@@ -10,6 +10,9 @@ import pytest
 
 PASSWORD = "correct horse battery staple"
 
+# The one real ASGI server of the session (see its module for why it is defined once).
+from tests.asgi_server import asgi_server  # noqa: E402, F401
+
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():

@@ -215,6 +215,15 @@ def seed() -> None:
         )
         # The newest, approved: open to comments (/api/initiatives/{id}/comments/).
         weeks.moderate_initiative(admin, initiative, weeks.APPROVE)
+    if apps.is_installed("plugins.messaging"):
+        from plugins.messaging import services as messaging
+        from portal.editorial.weeks.tests.factories import png_upload
+
+        talk = messaging.direct_conversation(admin, employee.pk)
+        question = messaging.post_message(employee, talk, "Lunch at noon?")
+        messaging.post_message(admin, talk, "Yes", parent=question)
+        messaging.post_message(admin, talk, "The menu", attachments=[png_upload()])
+        messaging.schedule_message(admin, talk, "Good morning", timezone.now() + timedelta(days=1))
     if apps.is_installed("tests.sample_plugin"):
         from tests.sample_plugin.models import Note
 
@@ -412,6 +421,22 @@ def _newest_id(prefix: str):
     return model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
 
 
+#: Parameters of nested routes that have neither a list nor a detail route of their own to
+#: read an id from: the model whose newest row they name.
+NESTED_PARAMETERS = {
+    "aid": "messaging.MessageAttachment",
+    "sid": "messaging.ScheduledMessage",
+}
+
+
+def _newest_nested_id(name: str):
+    label = NESTED_PARAMETERS.get(name)
+    if label is None or not apps.is_installed(f"plugins.{label.split('.')[0]}"):
+        return None
+    model = apps.get_model(label)
+    return model._default_manager.order_by("-pk").values_list("pk", flat=True).first()
+
+
 def _newest_declared_id(prefix: str):
     """The newest object declared under ``prefix`` in :mod:`portal.interactions` (every
     page type under ``/api/pages/``, initiatives), whose comments and reactions live there
@@ -446,6 +471,8 @@ def real_url(client, path: str) -> str:
                 found = _first_id(client, url, part.strip("{}"))
                 if found is None:
                     found = _newest_id(template)
+                if found is None:
+                    found = _newest_nested_id(part.strip("{}"))
                 url += str(found if found is not None else MISSING_ID)
             else:
                 url += part

@@ -319,11 +319,8 @@ class ConversationViewSet(viewsets.GenericViewSet):
             return Conversation.objects.none()
         return services.conversations_for(self.request.user)
 
-    @property
-    def throttle_scope(self):
-        if self.action == "messages" and self.request.method == "POST":
-            return SEND_SCOPE
-        return "write"
+    #: Sending counts against its own scope (the route's ``throttle_scope`` below).
+    throttle_scope = "write"
 
     def conversation(self) -> Conversation:
         found = services.get_conversation(self.request.user, self.kwargs.get("pk"))
@@ -503,7 +500,7 @@ class ConversationViewSet(viewsets.GenericViewSet):
             "instead (202)."
         ),
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], throttle_scope=SEND_SCOPE)
     def messages(self, request, pk=None):
         conversation = self.conversation()
         if request.method == "POST":

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from portal import modeoff
 from portal.accounts import modeoff_forms
+from portal.api import fields as api_fields
 
 
 class StateSerializer(serializers.Serializer):
@@ -39,7 +40,7 @@ class SettingsSerializer(serializers.Serializer):
     end = serializers.RegexField(
         r"^([01][0-9]|2[0-3]):[0-5][0-9]$", help_text="HH:MM, after start."
     )
-    off_until = serializers.DateTimeField(allow_null=True)
+    off_until = api_fields.DateTimeField(allow_null=True)
     show_read_receipts = serializers.BooleanField()
 
 

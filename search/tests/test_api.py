@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import make_user
 
@@ -125,7 +126,9 @@ class TestResults:
         assert hit["type"] == "feed.post" and hit["type_label"] == "Posts"
         assert hit["url"] == created.get_absolute_url()
         assert hit["author"] == colleague.get_full_name()
-        assert hit["date"].startswith(str(created.created_at.date()))
+        # In the company's time zone, as the API gives it (in the last hour of a UTC day,
+        # Paris is already on the next).
+        assert hit["date"].startswith(str(timezone.localtime(created.created_at).date()))
         assert "<mark>budget</mark>" in hit["title_html"]
         assert "<script>" not in hit["title_html"] + hit["snippet_html"]
         assert "&lt;script&gt;" in hit["title_html"]

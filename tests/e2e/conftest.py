@@ -17,6 +17,8 @@ nor the permission leaks into the other suites run in the same session.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import warnings
 from pathlib import Path
 from urllib.parse import quote
@@ -38,6 +40,50 @@ TIMEOUT_MS = 10_000
 #: axe-core impacts that fail a test; "minor" and "moderate" ones are left to review.
 BLOCKING_IMPACTS = {"serious", "critical"}
 LOGIN_PATH = "/account/login/"
+
+
+class _InFlight:
+    """How many requests the live server is serving now (Django's request signals).
+
+    A page keeps asking after the test's last step (the shell's counters, a socket's
+    fallback); when the test ends, such a request may still be running in a server
+    thread, which on SQLite shares the test's connection, while the test database is
+    flushed ("database table is locked"). The page fixture closes its browser context,
+    then waits here until the server is idle."""
+
+    def __init__(self):
+        self.count = 0
+        self.idle = threading.Condition()
+
+    # Only the live server's threads count: the test client serves in the main thread.
+    def started(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.idle:
+            self.count += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self.idle:
+            self.count = max(0, self.count - 1)
+            self.idle.notify_all()
+
+    def wait(self, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        with self.idle:
+            while self.count and time.monotonic() < deadline:
+                self.idle.wait(max(0.0, deadline - time.monotonic()))
+
+
+IN_FLIGHT = _InFlight()
+
+
+def _count_requests() -> None:
+    from django.core.signals import request_finished, request_started
+
+    request_started.connect(IN_FLIGHT.started, dispatch_uid="e2e-in-flight-started")
+    request_finished.connect(IN_FLIGHT.finished, dispatch_uid="e2e-in-flight-finished")
 
 
 class AccessibilityWarning(UserWarning):
@@ -99,6 +145,7 @@ def page(browser, browser_context_args, request):
     """A fresh page in a new context (no cookies, no storage) for each test.
 
     JavaScript errors thrown by the page fail the test."""
+    _count_requests()
     context = browser.new_context(**browser_context_args)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
@@ -109,6 +156,7 @@ def page(browser, browser_context_args, request):
     if report is not None and report.failed:
         _save_failure_screenshot(page, request)
     context.close()
+    IN_FLIGHT.wait()  # before the database is flushed (see _InFlight)
     if js_errors and not (report is not None and report.failed):
         pytest.fail("JavaScript errors on the page:\n" + "\n".join(js_errors), pytrace=False)
 
@@ -148,9 +196,19 @@ def login(page, email: str, password: str, next_path: str | None = None) -> None
 
 
 def assert_accessible(page, context=None) -> None:
-    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    """Run axe-core on the page at rest; fail on serious or critical violations.
+
+    A panel that fades in is half transparent for a few frames, and axe measures the
+    contrast of what it sees: wait for the running animations and transitions to finish
+    first (finite ones; an infinite spinner never does and is left out)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_function(
+        """() => document.getAnimations().every((a) => {
+            const timing = a.effect && a.effect.getComputedTiming();
+            return a.playState !== "running" || !timing || timing.endTime === Infinity;
+        })"""
+    )
     results = Axe().run(page, context=context)
     violations = results.response["violations"]
     blocking = [v for v in violations if v.get("impact") in BLOCKING_IMPACTS]

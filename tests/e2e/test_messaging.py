@@ -19,7 +19,6 @@ from plugins.messaging import services
 from plugins.messaging.models import Message
 from tests.e2e.conftest import TIMEOUT_MS, assert_accessible
 from tests.factories import make_user
-from tests.realtime.conftest import asgi_server  # noqa: F401 - the real ASGI server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -110,7 +109,7 @@ def wait_for_socket(page) -> None:
     page.wait_for_timeout(600)  # the socket opens after the page's scripts run
 
 
-def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben):  # noqa: F811
+def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben):
     from playwright.sync_api import expect
 
     from plugins.messaging.routing import websocket_urlpatterns
@@ -195,7 +194,7 @@ def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben): 
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_messenger_and_the_panel_pass_axe(browser, asgi_server, anna, ben, scheme):  # noqa: F811
+def test_the_messenger_and_the_panel_pass_axe(browser, asgi_server, anna, ben, scheme):
     from playwright.sync_api import expect
 
     group = services.start_group(anna, [ben.pk], "Launch team")
@@ -242,7 +241,7 @@ def test_the_messenger_and_the_panel_pass_axe(browser, asgi_server, anna, ben, s
     assert errors == []
 
 
-def test_the_panel_by_keyboard(browser, asgi_server, anna, ben):  # noqa: F811
+def test_the_panel_by_keyboard(browser, asgi_server, anna, ben):
     from playwright.sync_api import expect
 
     conversation = services.direct_conversation(anna, ben.pk)
@@ -275,7 +274,7 @@ def test_the_panel_by_keyboard(browser, asgi_server, anna, ben):  # noqa: F811
     assert errors == []
 
 
-def test_starting_a_conversation_with_the_person_picker(browser, asgi_server, anna, ben):  # noqa: F811
+def test_starting_a_conversation_with_the_person_picker(browser, asgi_server, anna, ben):
     from playwright.sync_api import expect
 
     page, errors = signed_in(browser, asgi_server, anna)

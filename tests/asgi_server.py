@@ -1,8 +1,12 @@
-"""A real ASGI server for the real-time tests: daphne serving ``portal.asgi`` in a thread
-of the test process, so that it shares the test database (even SQLite in memory).
+"""A real ASGI server for the real-time and the browser tests: daphne serving
+``portal.asgi`` in a thread of the test process, so that it shares the test database (even
+SQLite in memory).
 
 Twisted's reactor runs once per process: the server starts with the first test that
-needs it and stops at the end of the session."""
+needs it and stops at the end of the session. So the fixture is defined once, here, and
+registered by tests/fixtures.py: a second definition (a test module importing it, say)
+is a second session fixture, whose server dies with ``ReactorAlreadyRunning`` while the
+first one serves, and whose teardown then waits for a loop that no longer runs."""
 
 from __future__ import annotations
 
@@ -72,7 +76,9 @@ def asgi_server(django_db_setup, django_db_blocker):
     yield live
     # The server's threads keep database connections; close them, or PostgreSQL refuses
     # to drop the test database at the end of the session.
-    asyncio.run_coroutine_threadsafe(sync_to_async(connections.close_all)(), live.loop).result(5)
+    if thread.is_alive():
+        close = sync_to_async(connections.close_all)()
+        asyncio.run_coroutine_threadsafe(close, live.loop).result(5)
     with django_db_blocker.unblock():
         _end_other_sessions()
     from twisted.internet import reactor
