@@ -1188,15 +1188,21 @@ def receipts(user, conversation) -> dict[int, int]:
     """``{participant id: last read message id}`` of the others, for ``user`` to see:
     only when receipts are on for ``user`` (company and personal), and only of the
     people who have them on too. Empty otherwise. Three queries."""
-    if not receipts_enabled(user):
-        return {}
+    return receipt_state(user, conversation)[1]
+
+
+def receipt_state(user, conversation) -> tuple[bool, dict[int, int]]:
+    """Whether receipts are on for ``user``, and :func:`receipts`: three queries for both
+    (the seats, the company's switch, the opt-outs of everyone in the conversation)."""
+    if not visibility.is_active_user(user):
+        return False, {}
     seats = dict(
-        Participant.objects.filter(conversation=conversation)
-        .exclude(user=user)
-        .values_list("user_id", "last_read_id")
+        Participant.objects.filter(conversation=conversation).values_list("user_id", "last_read_id")
     )
-    shown = modeoff.receipts_for(list(seats))
-    return {pk: last for pk, last in seats.items() if shown.get(pk)}
+    shown = modeoff.receipts_for([user.pk, *seats])
+    if not shown.get(user.pk):
+        return False, {}
+    return True, {pk: last for pk, last in seats.items() if pk != user.pk and shown.get(pk)}
 
 
 def mark_read(user, conversation, up_to_id=None) -> int:

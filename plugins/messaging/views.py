@@ -13,6 +13,7 @@ Writes go through ``services`` too: ``MessagingError`` is the form's error (400)
 from __future__ import annotations
 
 import datetime
+import json
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -112,6 +113,35 @@ def _decorate(user, conversations, unread: bool = True) -> list:
         conversation.unread = counts.get(conversation.pk, 0)
         conversation.last_message = last.get(conversation.last_message_id)
     return conversations
+
+
+#: How many readers "Seen by…" names before it counts the rest.
+SEEN_NAMES = 3
+
+
+def _seen_text(conversation, receipts: dict[int, int], user) -> str:
+    """ "Seen" (one-to-one) or "Seen by Anna, Ben and 2 others": the others who have read
+    the conversation's last message, but its author (live.js writes the same line)."""
+    last = conversation.last_message
+    if last is None:
+        return ""
+    names = {p.pk: p.get_full_name() or p.get_username() for p in conversation.people}
+    readers = [
+        names[pk]
+        for pk, up_to in sorted(receipts.items())
+        if pk in names and pk not in (user.pk, last.author_id) and (up_to or 0) >= last.pk
+    ]
+    if not readers:
+        return ""
+    if conversation.kind == Conversation.DIRECT:
+        return _("Seen")
+    shown = ", ".join(readers[:SEEN_NAMES])
+    if len(readers) > SEEN_NAMES:
+        return _("Seen by %(names)s and %(count)s more") % {
+            "names": shown,
+            "count": len(readers) - SEEN_NAMES,
+        }
+    return _("Seen by %(names)s") % {"names": shown}
 
 
 def _until_text(until: datetime.datetime | None, now: datetime.datetime) -> str:
@@ -274,10 +304,17 @@ def _render_conversation(request, conversation, errors=None, status=200, source=
     _decorate(user, [conversation])
     offs = off_people(user, conversation)
     latest_start = max((o["next_start"] for o in offs if o["next_start"]), default=None)
+    receipts_on, receipts = services.receipt_state(user, conversation)
     context = {
         "conversation": conversation,
         "reactions": reactions,
         "seat": seat,
+        # Read receipts, for the viewer only when they have them on (so do the others):
+        # ``data-receipts`` for live.js, and "Seen by…" under the last message.
+        "receipts_json": json.dumps({str(k): v for k, v in receipts.items()})
+        if receipts_on
+        else "",
+        "seen_text": _seen_text(conversation, receipts, user) if receipts_on else "",
         "days": _group_messages(messages),
         "more": more,
         "first_id": first_id,

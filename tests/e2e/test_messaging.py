@@ -153,6 +153,9 @@ def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben):
     expect(anna_page.locator(".message-bubble", has_text="Are you there?")).to_have_count(1)
     ids = Message.objects.filter(source="Are you there?").values_list("pk", flat=True)
     assert len(ids) == 1
+    # Ben's open page read it: Anna sees "Seen" under her last message, live.
+    receipts = anna_page.locator("[data-receipts-line]")
+    expect(receipts).to_have_text("Seen")
 
     # Shift+Enter is a new line, not a send.
     ben_composer = ben_page.get_by_label("Message to Anna Martin")
@@ -162,6 +165,7 @@ def test_two_people_chat_live_then_one_is_off(browser, asgi_server, anna, ben):
     assert ben_composer.input_value() == "Yes\none second"
     ben_composer.press("Enter")
     expect(anna_page.locator(".message-bubble", has_text="one second")).to_be_visible()
+    expect(receipts).to_be_hidden()  # the last message is Ben's now
 
     # A reply in a thread: in Anna's pane once, and Ben's count moves live.
     anna_page.locator(".message-bubble", has_text="Second message").get_by_role(
@@ -277,6 +281,12 @@ def test_the_panel_by_keyboard(browser, asgi_server, anna, ben):
 def test_starting_a_conversation_with_the_person_picker(browser, asgi_server, anna, ben):
     from playwright.sync_api import expect
 
+    # Ben has the messenger open, with no conversation yet.
+    ben_page, ben_errors = signed_in(browser, asgi_server, ben)
+    ben_page.goto("/messaging/")
+    wait_for_socket(ben_page)
+    expect(ben_page.get_by_text("No conversations yet.")).to_be_visible()
+
     page, errors = signed_in(browser, asgi_server, anna)
     page.goto("/messaging/")
     page.get_by_text("New conversation", exact=True).click()
@@ -284,6 +294,10 @@ def test_starting_a_conversation_with_the_person_picker(browser, asgi_server, an
     page.get_by_role("option", name=re.compile("Ben Dupont")).click()
     page.get_by_role("button", name="Start").click()
     expect(page.get_by_role("heading", name="Ben Dupont")).to_be_visible()
+    # The new conversation joins Ben's list live.
+    ben_list = ben_page.locator(".messenger__list [data-conversation-list]")
+    expect(ben_list.get_by_role("link", name=re.compile("Anna Martin"))).to_be_visible()
+    assert ben_errors == []
     page.get_by_label("Message to Ben Dupont").fill("First words")
     page.get_by_role("button", name="Send").click()
     expect(page.locator(".message-bubble", has_text="First words")).to_be_visible()

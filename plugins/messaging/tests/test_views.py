@@ -349,3 +349,50 @@ def test_reactions_use_the_reactions_plugins_widget_once_messages_are_declared(
         services.post_message(anna, direct, f"more {i}")
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(f"/messaging/{direct.pk}/")
+
+
+# --- Read receipts ------------------------------------------------------------------------
+
+
+def _receipts_line(html: str) -> str:
+    found = re.search(r"<p class=\"conversation__receipts[^>]*>(.*?)</p>", html, re.S)
+    assert found, "the conversation has its receipts line"
+    text = re.search(r"<span data-receipts-text>(.*?)</span>", found.group(1), re.S)
+    return text.group(1).strip() if text else ""
+
+
+def test_seen_shows_under_my_last_message_once_they_read_it(employee, anna, direct):
+    last = services.post_message(employee, direct, "Lunch?")
+    html = client_for(employee).get(f"/messaging/{direct.pk}/").content.decode()
+    assert _receipts_line(html) == ""
+    services.mark_read(anna, direct, last.pk)
+    html = client_for(employee).get(f"/messaging/{direct.pk}/").content.decode()
+    assert _receipts_line(html) == "Seen"
+    assert f'data-receipts="{{&quot;{anna.pk}&quot;: {last.pk}}}"' in html
+    # The panel's compact conversation says the same.
+    panel = client_for(employee).get(f"/messaging/{direct.pk}/?panel=1").content.decode()
+    assert _receipts_line(panel) == "Seen"
+
+
+def test_a_group_names_its_readers_but_the_author(employee, anna):
+    others = [
+        make_user(f"r{i}@example.com", first_name=f"R{i}", last_name="Reader") for i in range(4)
+    ]
+    group = services.start_group(employee, [anna.pk, *[p.pk for p in others]], "Team")
+    last = services.post_message(anna, group, "Read me")
+    for person in [employee, *others]:
+        services.mark_read(person, group, last.pk)
+    html = client_for(employee).get(f"/messaging/{group.pk}/").content.decode()
+    # Anna wrote it; I am not listed; three names, then a count.
+    assert _receipts_line(html) == "Seen by R0 Reader, R1 Reader, R2 Reader and 1 more"
+
+
+def test_an_opted_out_viewer_gets_no_receipts_in_the_page(employee, anna, direct):
+    from portal.accounts.models import WorkingHours
+
+    last = services.post_message(employee, direct, "Lunch?")
+    services.mark_read(anna, direct, last.pk)
+    WorkingHours.objects.create(user=employee, show_read_receipts=False)
+    html = client_for(employee).get(f"/messaging/{direct.pk}/").content.decode()
+    assert _receipts_line(html) == ""
+    assert "data-receipts=" not in html

@@ -189,8 +189,14 @@
       case "presence":
         presence(frame.user, frame.state, frame.until);
         break;
+      case "receipt":
+        receipt(frame.conversation, frame.user, frame.up_to);
+        break;
       case "message_changed":
         changed(frame.message);
+        break;
+      case "conversation_added":
+        added(frame.conversation);
         break;
       case "conversation_removed":
         removed(frame.conversation);
@@ -235,6 +241,7 @@
       });
     }
     lastIds[conversation] = Math.max(lastIds[conversation] || 0, message.id);
+    sections.forEach(function (section) { wrote(section, message); });
     var seen = sections.some(function (s) { return !s.closest("[hidden]"); }) && document.visibilityState === "visible";
     if (seen) {
       send({ type: "read", conversation: message.conversation, up_to: message.id });
@@ -242,6 +249,54 @@
       setUnread(conversation, unreadOf(conversation) + 1);
       if (!isMuted(conversation) && total !== null) { setTotal(total + 1); }
     }
+  }
+
+  // ---- Read receipts: "Seen by…" under the last message ------------------------------
+  // Only sections rendered with data-receipts (the viewer has receipts on) keep the line;
+  // the server sends receipt frames only to such people, of people who have them on.
+  function readersOf(section) {
+    try { return JSON.parse(section.getAttribute("data-receipts") || "{}") || {}; } catch (e) { return {}; }
+  }
+  function showReceipts(section, readers) {
+    section.setAttribute("data-receipts", JSON.stringify(readers));
+    var line = section.querySelector("[data-receipts-line]");
+    if (!line) { return; }
+    var last = parseInt(section.getAttribute("data-last-id"), 10) || 0;
+    var author = section.getAttribute("data-last-author");
+    var names = Object.keys(readers).filter(function (id) {
+      return id !== String(me) && id !== author && readers[id] >= last;
+    }).sort(function (a, b) { return a - b; }).map(function (id) { return nameOf(section, id, ""); })
+      .filter(Boolean);
+    var value = "";
+    if (names.length && section.getAttribute("data-direct") === "1") {
+      value = text("seen");
+    } else if (names.length > 3) {
+      value = text("seen-by-more", { names: names.slice(0, 3).join(", "), count: names.length - 3 });
+    } else if (names.length) {
+      value = text("seen-by", { names: names.join(", ") });
+    }
+    line.querySelector("[data-receipts-text]").textContent = value;
+    line.hidden = !value;
+  }
+  function receipt(conversation, user, upTo) {
+    sectionsOf(conversation).forEach(function (section) {
+      if (!section.hasAttribute("data-receipts")) { return; }
+      var readers = readersOf(section);
+      readers[user] = Math.max(readers[user] || 0, upTo || 0);
+      showReceipts(section, readers);
+    });
+  }
+  function wrote(section, message) {
+    // A new last message: nobody has read it yet, but its author.
+    var last = parseInt(section.getAttribute("data-last-id"), 10) || 0;
+    if (message.id < last) { return; }
+    section.setAttribute("data-last-id", message.id);
+    if (!section.hasAttribute("data-receipts")) { return; }
+    var author = message.author ? String(message.author.id) : "0";
+    section.setAttribute("data-last-author", author);
+    var readers = readersOf(section);
+    if (author !== "0" && author !== String(me)) { readers[author] = message.id; }
+    showReceipts(section, readers);
   }
 
   function cssEscape(value) { return window.CSS && CSS.escape ? CSS.escape(value) : value.replace(/"/g, ""); }
@@ -369,6 +424,33 @@
     document.querySelectorAll('[data-message-id="' + message.id + '"]').forEach(function (article) {
       fill(article, message);
     });
+  }
+
+  // Someone started a conversation with me, or added me: it joins the lists, live.
+  function added(conversation) {
+    if (panel && !panel.hidden && back && back.hidden) { showList(false); }
+    var list = document.querySelector(".messenger__list");
+    var selector = '[data-conversation-item="' + conversation + '"]';
+    if (!list || list.querySelector(selector) || /[?&]archived=1/.test(window.location.search)) { return; }
+    fetch("/messaging/", { credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) { throw new Error("list"); } return response.text(); })
+      .then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html").querySelector(".messenger__list " + selector);
+        if (!found || list.querySelector(selector)) { return; }
+        var items = list.querySelector("[data-conversation-list]");
+        if (!items) {
+          items = document.createElement("ul");
+          items.className = "conversation-list";
+          items.setAttribute("data-conversation-list", "");
+          var empty = list.querySelector(".conversation-list__empty");
+          if (empty) { empty.replaceWith(items); } else { list.appendChild(items); }
+        }
+        var item = document.importNode(found, true);
+        items.insertBefore(item, items.firstChild);
+        if (window.htmx) { window.htmx.process(item); }
+        watch();
+      })
+      .catch(function () { /* the next page load lists it */ });
   }
 
   function removed(conversation) {
