@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -30,6 +31,11 @@ from django.utils.translation import gettext_lazy as _
 
 from plugins.groups.models import Group, Invitation, JoinRequest, Membership
 from portal import files, notifications, signals, visibility
+
+#: Sent with ``group_ids`` after memberships were added in bulk (``bulk_create`` sends no
+#: ``post_save``): what follows a group's members (its conversation, say) catches up.
+#: Removals need no such signal: a queryset's ``delete()`` sends ``post_delete`` for each.
+memberships_synced = Signal()
 
 MAX_COVER_BYTES = 5 * 1024 * 1024
 COVER_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
@@ -887,6 +893,8 @@ def sync_user_department_groups(user) -> None:
         )
     if stale or missing:
         visibility.forget_tokens(user)
+    if missing:
+        memberships_synced.send(sender=Membership, group_ids=sorted(missing))
 
 
 @transaction.atomic
@@ -955,6 +963,8 @@ def sync_department_groups() -> dict[str, int]:
     counts["added"], counts["removed"] = len(missing), len(stale)
     if missing or stale:
         visibility.access_changed()  # bulk writes send no signals
+    if missing:
+        memberships_synced.send(sender=Membership, group_ids=sorted({g for g, _u in missing}))
     return counts
 
 

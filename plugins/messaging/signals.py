@@ -71,6 +71,17 @@ def membership_deleted(sender, instance, **kwargs):
     services.member_left(instance.group_id, instance.user_id)
 
 
+def memberships_synced(sender, group_ids, **kwargs):
+    """Members added in bulk (department groups following the org chart): the groups'
+    conversations seat them too."""
+    from plugins.messaging.models import Conversation
+
+    for conversation in Conversation.objects.filter(
+        kind=Conversation.SPACE, group_id__in=list(group_ids)
+    ):
+        services.sync_space(conversation)
+
+
 def reaction_changed(sender, instance, **kwargs):
     from django.contrib.contenttypes.models import ContentType
 
@@ -125,6 +136,9 @@ def connect() -> None:
         post_delete.connect(
             membership_deleted, sender=Membership, dispatch_uid="messaging_member_out"
         )
+        from plugins.groups.services import memberships_synced as synced
+
+        synced.connect(memberships_synced, dispatch_uid="messaging_members_synced")
     if apps.is_installed("plugins.reactions"):
         from plugins.reactions.models import Reaction
 

@@ -190,6 +190,43 @@ class TestGroupConversation:
             services.leave(colleague, conv)
         assert services.display_title(conv) == "Design"
 
+    def test_a_department_group_seats_the_people_the_org_chart_adds(
+        self, employee, colleague, third, sent, commit
+    ):
+        from django.contrib.auth import get_user_model
+
+        from plugins.groups import services as groups
+        from plugins.groups.models import Group
+        from portal.accounts.models import Department
+        from tests.factories import make_user
+
+        sales = Department.objects.create(name="Sales")
+        for person in (employee, colleague):
+            person.department = sales
+            person.save()
+        groups.sync_department_groups()
+        group = Group.objects.get(department=sales)
+        Membership.objects.filter(group=group, user=employee).update(role=Membership.OWNER)
+        conv = services.enable_space(employee, group)
+        assert set(services.participant_ids(conv)) == {employee.pk, colleague.pk}
+        # HR's import moves a third person into the department without a save (no signal):
+        # the bulk sync seats them.
+        get_user_model().objects.filter(pk=third.pk).update(department=sales)
+        with commit():
+            groups.sync_department_groups()
+        assert third.pk in services.participant_ids(conv)
+        assert {"type": "conversation.added", "conversation": conv.pk} in sent.to_user(third.pk)
+        # And the one-person sync (a profile saved) too.
+        fourth = make_user("fourth@example.com")
+        get_user_model().objects.filter(pk=fourth.pk).update(department=sales)
+        fourth.refresh_from_db()
+        groups.sync_user_department_groups(fourth)
+        assert fourth.pk in services.participant_ids(conv)
+        # Leaving the department takes them out (each removal sends post_delete).
+        get_user_model().objects.filter(pk=third.pk).update(department=None)
+        groups.sync_department_groups()
+        assert services.get_conversation(third, conv.pk) is None
+
     def test_sync_and_turning_off(self, employee, colleague, third):
         group = make_group(employee, colleague)
         conv = services.enable_space(employee, group)
