@@ -29,6 +29,16 @@ def test_demo_people_hold_their_roles(home_page, client):
     assert "Usage charter" in html
 
 
+def test_the_demo_shows_mode_off(home_page, client):
+    from portal import modeoff
+
+    call_command("load_demo")
+    emma = User.objects.get(email="sales@example.com")
+    state = modeoff.state(emma)
+    assert state.off and state.reason == modeoff.MANUAL  # on holiday for a week
+    assert User.objects.get(email="editor@example.com").working_hours.days == "12345"
+
+
 def test_the_demo_content_is_in_english_and_in_french(home_page, client):
     from wagtail.models import Locale, Page
 

@@ -1,5 +1,6 @@
-"""The demo company's conversations (``make run``): a one-to-one chat, an ad hoc group
-with a thread and a reaction, and the conversation of the Project Falcon group."""
+"""The demo company's conversations (``make run``): one-to-one chats (one with Emma, who is
+off on holiday), an ad hoc group with a thread and a reaction, and the conversation of the
+Project Falcon group."""
 
 from django.apps import apps
 
@@ -20,6 +21,13 @@ def load_demo(people: dict) -> None:
     services.post_message(editor, direct, "Hi! Do you have a minute to review the newsletter?")
     services.post_message(employee, direct, "Sure, send me the link and I'll look after lunch.")
     services.post_message(editor, direct, "Thanks a lot, it's in the shared folder.")
+
+    # Emma is on holiday (her working hours in the demo fixture): writing to her, one
+    # sees it before sending, and may schedule for her return.
+    sales = people.get("sales@example.com")
+    if sales is not None:
+        away = services.direct_conversation(employee, sales.pk)
+        services.post_message(sales, away, "Here are the figures for the quarterly review.")
 
     team = services.start_group(hr, [employee.pk, editor.pk, admin.pk], "Welcome day")
     question = services.post_message(

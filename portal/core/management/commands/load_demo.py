@@ -9,6 +9,7 @@ languages whose home page exists (portal.core.localisation.translate_page). The 
 content pages (welcome guide, usage charter...) stay in English only: French readers
 get them as they are, which is how an untranslated page looks."""
 
+import datetime
 import io
 import json
 from pathlib import Path
@@ -18,10 +19,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Site
 
 from portal.accounts import roles
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department, User, WorkingHours
 from portal.core import localisation
 from portal.core.models import ContentPage
 from portal.editorial.learning import demo as learning_demo
@@ -109,6 +111,8 @@ class Command(BaseCommand):
             )
             for role in item.get("roles", []):
                 roles.assign_role(user, role)
+            if item.get("working_hours"):
+                self._working_hours(user, item["working_hours"])
 
         people = {user.email: user for user in User.objects.all()}
         home = Site.objects.get(is_default_site=True).root_page.specific
@@ -125,6 +129,22 @@ class Command(BaseCommand):
             page.save_revision().publish()
         for module in EDITORIAL_DEMOS:
             module.load_demo(home, people)
+
+    @staticmethod
+    def _working_hours(user, hours: dict) -> None:
+        """Mode off in the demo: someone's working hours, and someone off for a few days
+        (a colleague writing to them sees it before sending)."""
+        now = timezone.now()
+        off_days = hours.get("off_for_days")
+        WorkingHours.objects.create(
+            user=user,
+            time_zone=hours.get("time_zone", ""),
+            days=hours.get("days", "12345"),
+            start=datetime.time.fromisoformat(hours.get("start", "09:00")),
+            end=datetime.time.fromisoformat(hours.get("end", "18:00")),
+            off_until=now + datetime.timedelta(days=off_days) if off_days else None,
+            off_since=now if off_days else None,
+        )
 
     @staticmethod
     def logins_line(fixture: Path = FIXTURE) -> str:
