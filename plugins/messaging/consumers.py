@@ -41,6 +41,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from plugins.messaging import presence, services
@@ -570,7 +571,7 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
         self.watching = visible
         for pk in users:
             if pk in now:
-                await self.send_json({"type": "presence", "user": pk, **now[pk]})
+                await self.send_json(self.presence_frame(pk, **now[pk]))
 
     @database_sync_to_async
     def watchable(self, ids) -> tuple[set[int], dict]:
@@ -636,9 +637,17 @@ class MessagingConsumer(AsyncJsonWebsocketConsumer):
     async def presence_changed(self, event):
         pk = event.get("user")
         if pk in self.watching:
-            await self.send_json(
-                {"type": "presence", "user": pk, "state": event["state"], "until": event["until"]}
-            )
+            await self.send_json(self.presence_frame(pk, event["state"], event.get("until")))
+
+    def presence_frame(self, pk: int, state: str, until: str | None) -> dict:
+        """``{"type": "presence", "user", "state", "until"}``, and while someone is off until
+        a known time, ``until_text`` as the page says it, in this socket's language."""
+        frame = {"type": "presence", "user": pk, "state": state, "until": until}
+        moment = parse_datetime(until) if isinstance(until, str) else None
+        if moment is not None:
+            with translation.override(self.language):
+                frame["until_text"] = services.until_label(moment)
+        return frame
 
     # --- Events from the channel layer ---------------------------------------------------
 

@@ -1537,6 +1537,21 @@ def _tell_added(conversation, user_ids: Iterable[int]) -> None:
     )
 
 
+def until_label(until, now=None) -> str:
+    """When someone off is back, as the conversation's "Anna is off until …" says it:
+    "Monday 9:00" within the week, "Monday 4 January 9:00" later; in the active
+    language and time zone (the page's and the socket's presence frames alike)."""
+    from django.utils import formats
+
+    if until is None:
+        return ""
+    now = now or timezone.now()
+    local = timezone.localtime(until)
+    if (until - now) < timedelta(days=6):
+        return formats.date_format(local, "l G:i")
+    return formats.date_format(local, "l j F G:i")
+
+
 def now():
     return timezone.now()
 

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -144,15 +144,6 @@ def _seen_text(conversation, receipts: dict[int, int], user) -> str:
     return _("Seen by %(names)s") % {"names": shown}
 
 
-def _until_text(until: datetime.datetime | None, now: datetime.datetime) -> str:
-    if until is None:
-        return ""
-    local = timezone.localtime(until)
-    if (until - now) < datetime.timedelta(days=6):
-        return formats.date_format(local, "l G:i")
-    return formats.date_format(local, "l j F G:i")
-
-
 def off_people(user, conversation) -> list[dict]:
     """Who among the other participants is off now, until when, with the next start
     (``services.recipients_off``: a fixed number of queries)."""
@@ -160,7 +151,7 @@ def off_people(user, conversation) -> list[dict]:
     result = []
     for person, state in services.recipients_off(user, conversation, now):
         name = person.get_full_name() or person.get_username()
-        until = _until_text(state.until, now)
+        until = services.until_label(state.until, now)
         result.append(
             {
                 "person": person,

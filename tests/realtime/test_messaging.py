@@ -548,6 +548,8 @@ def test_presence_online_away_off(asgi_server, layer, employee, colleague, monke
             "user": employee.pk,
             "state": "off",
             "until": until.isoformat(),
+            # As the conversation's page says it (services.until_label), in English here.
+            "until_text": services.until_label(until),
         }
     finally:
         watcher.close()

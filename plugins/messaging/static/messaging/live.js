@@ -187,7 +187,7 @@
         if (typeof frame.total === "number") { setTotal(frame.total); }
         break;
       case "presence":
-        presence(frame.user, frame.state, frame.until);
+        presence(frame.user, frame.state, frame.until, frame.until_text);
         break;
       case "receipt":
         receipt(frame.conversation, frame.user, frame.up_to);
@@ -580,7 +580,7 @@
   }
 
   // ---- Presence -------------------------------------------------------------------------
-  function presence(userId, state, until) {
+  function presence(userId, state, until, untilText) {
     if (!userId) { return; }
     document.querySelectorAll('[data-presence-for="' + userId + '"]').forEach(function (dot) {
       dot.setAttribute("data-presence", state);
@@ -610,7 +610,7 @@
       line.setAttribute("data-live", "");
       var name = nameOf(section, userId, "");
       line.textContent = until
-        ? text("off-until", { name: name, until: new Date(until).toLocaleString(document.documentElement.lang || undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }) })
+        ? text("off-until", { name: name, until: untilText || new Date(until).toLocaleString(document.documentElement.lang || undefined, { weekday: "long", hour: "numeric", minute: "2-digit" }) })
         : text("off", { name: name });
       banner.querySelector(".off-banner__list").appendChild(line);
     });
