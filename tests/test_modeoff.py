@@ -237,6 +237,7 @@ def test_nothing_reaches_someone_outside_hours_and_one_summary_at_the_start(
         assert services.unread_count(employee) == 4
         assert pushed == [([employee.pk], "notification.new")]
         assert len(mail.outbox) == 1 and mail.outbox[0].to == [employee.email]
+        assert mail.outbox[0].subject.startswith("While you were off: ")
         # Once: the next run, and the command, send nothing more.
         with django_capture_on_commit_callbacks(execute=True):
             assert summaries.deliver_due() == 0

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plugins.notifications import services
 from plugins.notifications.models import Notification, Preference
@@ -26,6 +27,9 @@ from portal.notifications import DIGEST, kinds
 class Digest:
     user: object
     notifications: list
+    #: Mode off's summary: what was held while the person was off, mailed when they are
+    #: back (its own subject; the same body as the daily digest).
+    while_off: bool = False
 
 
 def digest_kinds(user_ids) -> dict[int, set[str]]:
@@ -96,7 +100,17 @@ def send(digest: Digest) -> None:
             "list_url": links.absolute_url(reverse("notifications:list")),
             "preferences_url": links.absolute_url(reverse("notifications:preferences")),
         }
-        subject = _("Your notifications on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
+        if digest.while_off:
+            subject = ngettext(
+                "While you were off: %(count)d notification on %(site)s",
+                "While you were off: %(count)d notifications on %(site)s",
+                len(items),
+            ) % {
+                "count": len(items),
+                "site": settings.WAGTAIL_SITE_NAME,
+            }
+        else:
+            subject = _("Your notifications on %(site)s") % {"site": settings.WAGTAIL_SITE_NAME}
         text = render_to_string("notifications/email/digest.txt", context)
         html = render_to_string("notifications/email/digest.html", context)
     message = EmailMultiAlternatives(subject, text, to=[user.email])

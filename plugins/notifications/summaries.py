@@ -140,7 +140,9 @@ def _mail(user, until: dt.datetime) -> None:
         )
     )
     if notifications:
-        transaction.on_commit(lambda: digest.send(digest.Digest(user, notifications)), robust=True)
+        transaction.on_commit(
+            lambda: digest.send(digest.Digest(user, notifications, while_off=True)), robust=True
+        )
 
 
 def deliver_due(at: dt.datetime | None = None) -> int:
