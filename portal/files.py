@@ -36,6 +36,7 @@ headers; Wagtail's documents have their own checked view and are never served fr
 from __future__ import annotations
 
 import io
+import logging
 import mimetypes
 import os
 import posixpath
@@ -58,6 +59,8 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 #: What a spreadsheet runs as a formula when a cell starts with it.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -611,7 +614,7 @@ def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME
         if size > max_upload_image_bytes():
             raise ValidationError(
                 {
-                    "files": [
+                    field: [
                         _g("The image “%(name)s” is %(size)s; images may be at most %(limit)s.")
                         % {
                             "name": name,
@@ -638,7 +641,7 @@ def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME
     if extension in UPLOAD_IMAGE_EXTENSIONS:
         raise ValidationError(
             {
-                "files": [
+                field: [
                     _g("“%(name)s” is not a valid image (JPEG, PNG, GIF or WEBP).") % {"name": name}
                 ]
             }
@@ -647,7 +650,7 @@ def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME
     if extension not in allowed:
         raise ValidationError(
             {
-                "files": [
+                field: [
                     _g(
                         "“%(name)s” cannot be attached: only images (JPEG, PNG, GIF, WEBP) and "
                         "files of these types are accepted: %(types)s."
@@ -659,7 +662,7 @@ def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME
     if size > max_upload_file_bytes():
         raise ValidationError(
             {
-                "files": [
+                field: [
                     _g("The file “%(name)s” is %(size)s; files may be at most %(limit)s.")
                     % {
                         "name": name,
@@ -671,6 +674,34 @@ def check_upload(upload, *, field: str = "files", name_max_bytes: int = MAX_NAME
         )
     content_type = mimetypes.guess_type(f"file.{extension}")[0] or "application/octet-stream"
     return Upload(upload, name, size, content_type, False, storage_name=storage_name(extension))
+
+
+def store_upload(attachment, upload: Upload, stored: list | None = None, field: str = "file"):
+    """Store a checked ``upload`` as ``attachment`` (a model with ``name``, ``size``,
+    ``content_type``, ``is_image``, ``width``, ``height`` and a file field): the file under
+    its generated name, then the row. The stored name is appended to ``stored`` as soon as
+    it is written, so that the caller can remove it if its transaction rolls back."""
+    for attribute in ("name", "size", "content_type", "is_image", "width", "height"):
+        setattr(attachment, attribute, getattr(upload, attribute))
+    handle = getattr(attachment, field)
+    upload.file.seek(0)
+    handle.save(upload.storage_name, upload.file, save=False)
+    if stored is not None:
+        stored.append(handle.name)
+    attachment.save()
+    return attachment
+
+
+def delete_stored(storage, names) -> None:
+    """Remove stored files (after the rows that pointed to them are gone); one already
+    gone is logged, not raised."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete the stored file %s", name)
 
 
 def _upload_image_refusal(name: str, refusal: ImageRefused) -> str:

@@ -67,30 +67,12 @@ def save(post, uploads: list[Upload], stored: list | None = None) -> list[Attach
     position = (
         max(post.attachments.values_list("position", flat=True), default=-1) + 1 if post.pk else 0
     )
-    attachments = []
-    for offset, upload in enumerate(uploads):
-        attachment = Attachment(
-            post=post,
-            name=upload.name,
-            size=upload.size,
-            content_type=upload.content_type,
-            is_image=upload.is_image,
-            width=upload.width,
-            height=upload.height,
-            position=position + offset,
-        )
-        upload.file.seek(0)
-        attachment.file.save(upload.storage_name, upload.file, save=False)
-        if stored is not None:
-            stored.append(attachment.file.name)
-        attachment.save()
-        attachments.append(attachment)
-    return attachments
+    return [
+        files.store_upload(Attachment(post=post, position=position + offset), upload, stored)
+        for offset, upload in enumerate(uploads)
+    ]
 
 
 def delete_files(names) -> None:
     """Remove stored files (after the rows that pointed to them are gone)."""
-    storage = Attachment._meta.get_field("file").storage
-    for name in names:
-        if name:
-            storage.delete(name)
+    files.delete_stored(Attachment._meta.get_field("file").storage, names)

@@ -298,30 +298,11 @@ def check_files(uploads, *, existing: int = 0) -> list[files.Upload]:
 
 def _store_files(message: Message, uploads: list[files.Upload], stored: list) -> None:
     for position, upload in enumerate(uploads):
-        attachment = MessageAttachment(
-            message=message,
-            name=upload.name,
-            size=upload.size,
-            content_type=upload.content_type,
-            is_image=upload.is_image,
-            width=upload.width,
-            height=upload.height,
-            position=position,
-        )
-        upload.file.seek(0)
-        attachment.file.save(upload.storage_name, upload.file, save=False)
-        stored.append(attachment.file.name)
-        attachment.save()
+        files.store_upload(MessageAttachment(message=message, position=position), upload, stored)
 
 
 def _delete_stored(names) -> None:
-    storage = MessageAttachment._meta.get_field("file").storage
-    for name in names:
-        if name:
-            try:
-                storage.delete(name)
-            except OSError:  # already gone
-                logger.warning("Could not delete the attachment file %s", name)
+    files.delete_stored(MessageAttachment._meta.get_field("file").storage, names)
 
 
 def post_message(
