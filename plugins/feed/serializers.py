@@ -23,6 +23,7 @@ from plugins.feed.models import Follow, Post, Report
 from plugins.groups.models import Group
 from portal import links
 from portal.api import fields as api_fields
+from portal.api.serializers import AttachmentSerializer, LinkPreviewSerializer
 from portal.lookups import VisibleObjectField
 
 
@@ -69,25 +70,6 @@ class PostPersonSerializer(serializers.Serializer):
 class PostGroupSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
-    url = serializers.CharField()
-
-
-class LinkPreviewSerializer(serializers.Serializer):
-    url = serializers.URLField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    image = serializers.CharField()
-    site = serializers.CharField()
-
-
-class AttachmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    size = serializers.IntegerField()
-    content_type = serializers.CharField()
-    is_image = serializers.BooleanField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
     url = serializers.CharField()
 
 

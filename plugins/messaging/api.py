@@ -33,6 +33,7 @@ from portal import files
 from portal.api import fields as api_fields
 from portal.api.fields import ID_REGEX, query_int
 from portal.api.parsers import FormParser, JSONParser, MultiPartParser
+from portal.api.serializers import AttachmentSerializer, LinkPreviewSerializer
 from portal.lookups import NOT_FOUND
 
 #: The rate limit of sending a message (portal/settings: PORTAL_RATE_LIMITS["message"]).
@@ -48,30 +49,11 @@ class ChatPersonSerializer(serializers.Serializer):
     avatar = serializers.CharField(help_text=_("The photo's URL, or empty."))
 
 
-class MessageAttachmentSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    size = serializers.IntegerField()
-    content_type = serializers.CharField()
-    is_image = serializers.BooleanField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    url = serializers.CharField(help_text=_("Where to download it (participants only)."))
-
-
 class MessageReactionsSerializer(serializers.Serializer):
     counts = serializers.DictField(child=serializers.IntegerField())
     total = serializers.IntegerField()
     mine = serializers.CharField(allow_null=True)
     top = serializers.ListField(child=serializers.CharField())
-
-
-class MessagePreviewSerializer(serializers.Serializer):
-    url = serializers.CharField()
-    title = serializers.CharField()
-    description = serializers.CharField()
-    image = serializers.CharField()
-    site = serializers.CharField()
 
 
 class MessageSerializer(serializers.Serializer):
@@ -84,8 +66,8 @@ class MessageSerializer(serializers.Serializer):
     parent = serializers.IntegerField(allow_null=True)
     reply_count = serializers.IntegerField()
     reactions = MessageReactionsSerializer()
-    attachments = MessageAttachmentSerializer(many=True)
-    preview = MessagePreviewSerializer(allow_null=True)
+    attachments = AttachmentSerializer(many=True)
+    preview = LinkPreviewSerializer(allow_null=True)
     client_id = serializers.CharField()
     urgent = serializers.BooleanField()
     created_at = serializers.DateTimeField()
