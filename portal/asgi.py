@@ -6,6 +6,7 @@ without DEBUG) and public media through :func:`portal.files.serve_media` (see
 portal/urls.py); files with an audience are always served by :func:`portal.files.serve_private`,
 DEBUG or not, whoever serves the rest."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -35,3 +36,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What start-up loaded (Django, Wagtail, the URLs, the plugins) lives as long as the process:
+# keep it out of the garbage collector's full collections, which otherwise walk it all and,
+# in a process holding hundreds of sockets, pause every consumer for hundreds of
+# milliseconds (tests/benchmarks/bench_realtime.py measures its server this way).
+gc.collect()
+gc.freeze()

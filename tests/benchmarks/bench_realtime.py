@@ -19,10 +19,10 @@ in-memory layer with its expiry sweep limited to once a second
 
 The socket's rate limits are lifted in the server (one sender posts far faster than a
 person may). The server freezes its start-up objects out of the garbage collector
-(``gc.freeze()`` after ``django.setup()``): without it, full collections of a process
-holding Django, Wagtail and 1000 connections pause every consumer for hundreds of
-milliseconds, echo and messaging alike (``BENCH_RT_GC_FREEZE=0`` measures without it).
-``BENCH_RT_LAYERS=memory`` (or ``redis``) runs one layer only.
+(``gc.freeze()`` after ``django.setup()``, as ``portal/asgi.py`` does): without it, full
+collections of a process holding Django, Wagtail and 1000 connections pause every consumer
+for hundreds of milliseconds, echo and messaging alike (``BENCH_RT_GC_FREEZE=0`` measures
+without it). ``BENCH_RT_LAYERS=memory`` (or ``redis``) runs one layer only.
 """
 
 from __future__ import annotations
